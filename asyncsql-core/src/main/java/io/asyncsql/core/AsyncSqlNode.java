@@ -1,0 +1,174 @@
+package io.asyncsql.core;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+import io.asyncsql.core.json.JsonCodec;
+import io.asyncsql.core.node.DefaultAsyncSqlNode;
+import io.asyncsql.core.pool.ConnectionPools;
+import io.asyncsql.core.pool.SharedPool;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A named, configured connection to one database: statements, streams, batches and transactions over a
+ * (possibly shared) connection pool, with validation, parameter binding, timeouts and retry of transient
+ * failures as set by its {@link NodeSettings}.
+ * <p>
+ * Nodes are thread-safe. In a Spring Boot application they are beans named after the node; without Spring Boot
+ * build one with {@link #builder(NodeSettings)} and {@link #close()} it when done.
+ */
+public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
+
+	/** @return the node name */
+	String name();
+
+	/** @return the database product */
+	DatabaseType databaseType();
+
+	/** @return how calls relate to transactions */
+	TransactionMode transactionMode();
+
+	/** @return every setting of this node */
+	NodeSettings settings();
+
+	/** @return the pool the node runs on, possibly shared with other nodes */
+	SharedPool pool();
+
+	/**
+	 * Starts a transaction on a connection of its own, pinned until {@link SqlTransaction#commit()} or
+	 * {@link SqlTransaction#rollback()}.
+	 * @return the transaction; fails like a statement would when no connection can be had
+	 */
+	Mono<SqlTransaction> beginTransaction();
+
+	/**
+	 * Runs {@code work} in a transaction: committed when the publisher completes, rolled back when it fails or is
+	 * cancelled. Node calls made inside {@code work} (on this or any node sharing the pool, in AUTO or MANUAL mode)
+	 * join the transaction. On a transient failure (deadlock, serialization failure...) the whole block is retried
+	 * with a fresh transaction per the node's retry settings, so {@code work} must be safe to run again. Values
+	 * are emitted after the commit, so subscribers never see values of a rolled-back attempt. When a transaction
+	 * is already active for the pool, {@code work} joins it instead and nothing is committed here.
+	 * @param work the statements to run, given the transaction
+	 * @param <T> the type of values produced
+	 * @return the values {@code work} produced, after the commit
+	 */
+	<T> Flux<T> inTransaction(Function<SqlTransaction, ? extends Publisher<T>> work);
+
+	/**
+	 * A round trip to the database with a trivial statement, bypassing validation and retry.
+	 * @return the round-trip time
+	 */
+	Mono<Duration> ping();
+
+	/**
+	 * Releases the node's share of its pool; the pool closes when its last node closes. Calls made afterwards
+	 * fail. Idempotent.
+	 */
+	@Override
+	void close();
+
+	/**
+	 * A builder for a node outside Spring Boot.
+	 * @param settings the node settings
+	 * @return a new builder
+	 */
+	static Builder builder(NodeSettings settings) {
+		return new Builder(settings);
+	}
+
+	/**
+	 * Builds a node. By default the node gets a pool registry of its own (closed with the node), no metrics, and
+	 * Jackson for JSON when Jackson is on the class path.
+	 */
+	final class Builder {
+
+		private final NodeSettings settings;
+
+		private @Nullable ConnectionPools pools;
+
+		private @Nullable MeterRegistry meterRegistry;
+
+		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+		private @Nullable JsonCodec jsonCodec;
+
+		private Scheduler timerScheduler = Schedulers.parallel();
+
+		private Builder(NodeSettings settings) {
+			this.settings = settings;
+		}
+
+		/**
+		 * Uses a shared pool registry, so nodes with equal connection and pool settings share a pool. The
+		 * registry stays open when the node closes.
+		 * @param pools the registry
+		 * @return this builder
+		 */
+		public Builder pools(ConnectionPools pools) {
+			this.pools = pools;
+			return this;
+		}
+
+		/**
+		 * Publishes the {@code asyncsql.*} meters to a registry.
+		 * @param meterRegistry the registry, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder meterRegistry(@Nullable MeterRegistry meterRegistry) {
+			this.meterRegistry = meterRegistry;
+			return this;
+		}
+
+		/**
+		 * Observes each query as {@code asyncsql.query} (and each transaction as {@code asyncsql.transaction}).
+		 * @param observationRegistry the registry; {@link ObservationRegistry#NOOP} by default
+		 * @return this builder
+		 */
+		public Builder observationRegistry(ObservationRegistry observationRegistry) {
+			this.observationRegistry = observationRegistry;
+			return this;
+		}
+
+		/**
+		 * Converts JSON parameters and {@code json}/{@code jsonb} columns.
+		 * @param jsonCodec the codec; by default Jackson when present
+		 * @return this builder
+		 */
+		public Builder jsonCodec(JsonCodec jsonCodec) {
+			this.jsonCodec = jsonCodec;
+			return this;
+		}
+
+		/**
+		 * The scheduler for retry delays and timeouts; tests use a virtual-time scheduler.
+		 * @param timerScheduler the scheduler; {@link Schedulers#parallel()} by default
+		 * @return this builder
+		 */
+		public Builder timerScheduler(Scheduler timerScheduler) {
+			this.timerScheduler = timerScheduler;
+			return this;
+		}
+
+		/**
+		 * Builds the node and leases its pool (opening the pool's initial connections lazily).
+		 * @return the node
+		 * @throws IllegalStateException when the driver for the database type is not on the class path
+		 */
+		public AsyncSqlNode build() {
+			boolean ownsPools = (this.pools == null);
+			ConnectionPools pools = ownsPools ? new ConnectionPools() : this.pools;
+			JsonCodec json = (this.jsonCodec != null) ? this.jsonCodec : JsonCodec.detect();
+			return new DefaultAsyncSqlNode(this.settings, pools, ownsPools, this.meterRegistry,
+					this.observationRegistry, json, this.timerScheduler);
+		}
+
+	}
+
+}

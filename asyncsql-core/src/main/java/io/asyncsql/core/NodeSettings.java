@@ -1,0 +1,236 @@
+package io.asyncsql.core;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything that configures one node: its name, where its database is, and how it runs statements. Immutable;
+ * build with {@link #builder(String)}.
+ *
+ * @param name the node name: letters, digits, {@code _}, {@code -} and {@code .}; used as bean name and metric tag
+ * @param connection where the database is
+ * @param transactionMode how calls relate to transactions; default {@link TransactionMode#AUTO}
+ * @param validateQueries whether statements are validated before they are sent; default {@code true}
+ * @param allowAdmin whether DDL and other administrative statements pass validation; default {@code false}
+ * @param timeout statement timeout, enforced on the server and by a client-side backstop; default 30 s
+ * @param retry retry of transient failures; default {@link RetryConfig#DEFAULT}
+ * @param pool pool settings; default {@link PoolSettings#DEFAULT}
+ * @param sharePool whether the node may share a pool with nodes of equal connection and pool settings;
+ * default {@code true}
+ * @param parameterTypes type hints by parameter name (for example {@code metadata -> jsonb}); default none
+ * @param transactionTimeout how long a transaction from {@link AsyncSqlNode#beginTransaction()} or
+ * {@link AsyncSqlNode#inTransaction} may stay open before it is rolled back and its connection returned;
+ * default 60 s
+ * @param maxSqlLength longest accepted SQL text in characters; longer text is refused before the database;
+ * default 1,000,000
+ * @param maxBindValues most bind values accepted for one statement (PostgreSQL's protocol limit is 65,535);
+ * default 65,535
+ */
+public record NodeSettings(String name, ConnectionSettings connection, TransactionMode transactionMode,
+		boolean validateQueries, boolean allowAdmin, Duration timeout, RetryConfig retry, PoolSettings pool,
+		boolean sharePool, Map<String, String> parameterTypes, Duration transactionTimeout, int maxSqlLength,
+		int maxBindValues) {
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+
+	/** Default statement timeout. */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Default transaction timeout. */
+	public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+
+	/** Default longest SQL text. */
+	public static final int DEFAULT_MAX_SQL_LENGTH = 1_000_000;
+
+	/** Default most bind values per statement. */
+	public static final int DEFAULT_MAX_BIND_VALUES = 65_535;
+
+	/**
+	 * Validates the settings.
+	 * @throws IllegalArgumentException when a value is out of range; the message names the setting
+	 * @throws NullPointerException when a required value is missing
+	 */
+	public NodeSettings {
+		Objects.requireNonNull(name, "name");
+		if (!NAME.matcher(name).matches()) {
+			throw new IllegalArgumentException("node name '" + name
+					+ "' is not valid: use letters, digits, '_', '-' and '.', starting with a letter, digit or '_'");
+		}
+		Objects.requireNonNull(connection, "connection");
+		Objects.requireNonNull(transactionMode, "transactionMode");
+		Objects.requireNonNull(retry, "retry");
+		Objects.requireNonNull(pool, "pool");
+		requirePositive("timeout", timeout);
+		requirePositive("transaction-timeout", transactionTimeout);
+		if (maxSqlLength < 1) {
+			throw new IllegalArgumentException("max-sql-length must be >= 1 but was " + maxSqlLength);
+		}
+		if (maxBindValues < 0) {
+			throw new IllegalArgumentException("max-bind-values must be >= 0 but was " + maxBindValues);
+		}
+		parameterTypes = (parameterTypes != null) ? Map.copyOf(parameterTypes) : Map.of();
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		Objects.requireNonNull(value, name);
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(name + " must be positive but was " + value);
+		}
+	}
+
+	/**
+	 * The node's database product.
+	 * @return the type of {@link #connection()}
+	 */
+	public DatabaseType databaseType() {
+		return this.connection.databaseType();
+	}
+
+	/**
+	 * A builder with every default.
+	 * @param name the node name
+	 * @return a new builder
+	 */
+	public static Builder builder(String name) {
+		return new Builder(name);
+	}
+
+	/**
+	 * A builder starting from these settings.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/** Builds {@link NodeSettings}. Only the name and the connection are required. */
+	public static final class Builder {
+
+		private String name;
+
+		private ConnectionSettings connection;
+
+		private TransactionMode transactionMode = TransactionMode.AUTO;
+
+		private boolean validateQueries = true;
+
+		private boolean allowAdmin;
+
+		private Duration timeout = DEFAULT_TIMEOUT;
+
+		private RetryConfig retry = RetryConfig.DEFAULT;
+
+		private PoolSettings pool = PoolSettings.DEFAULT;
+
+		private boolean sharePool = true;
+
+		private Map<String, String> parameterTypes = Map.of();
+
+		private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
+
+		private int maxSqlLength = DEFAULT_MAX_SQL_LENGTH;
+
+		private int maxBindValues = DEFAULT_MAX_BIND_VALUES;
+
+		private Builder(String name) {
+			this.name = name;
+		}
+
+		private Builder(NodeSettings from) {
+			this.name = from.name;
+			this.connection = from.connection;
+			this.transactionMode = from.transactionMode;
+			this.validateQueries = from.validateQueries;
+			this.allowAdmin = from.allowAdmin;
+			this.timeout = from.timeout;
+			this.retry = from.retry;
+			this.pool = from.pool;
+			this.sharePool = from.sharePool;
+			this.parameterTypes = from.parameterTypes;
+			this.transactionTimeout = from.transactionTimeout;
+			this.maxSqlLength = from.maxSqlLength;
+			this.maxBindValues = from.maxBindValues;
+		}
+
+		public Builder name(String name) {
+			this.name = name;
+			return this;
+		}
+
+		public Builder connection(ConnectionSettings connection) {
+			this.connection = connection;
+			return this;
+		}
+
+		public Builder transactionMode(TransactionMode transactionMode) {
+			this.transactionMode = transactionMode;
+			return this;
+		}
+
+		public Builder validateQueries(boolean validateQueries) {
+			this.validateQueries = validateQueries;
+			return this;
+		}
+
+		public Builder allowAdmin(boolean allowAdmin) {
+			this.allowAdmin = allowAdmin;
+			return this;
+		}
+
+		public Builder timeout(Duration timeout) {
+			this.timeout = timeout;
+			return this;
+		}
+
+		public Builder retry(RetryConfig retry) {
+			this.retry = retry;
+			return this;
+		}
+
+		public Builder pool(PoolSettings pool) {
+			this.pool = pool;
+			return this;
+		}
+
+		public Builder sharePool(boolean sharePool) {
+			this.sharePool = sharePool;
+			return this;
+		}
+
+		public Builder parameterTypes(Map<String, String> parameterTypes) {
+			this.parameterTypes = parameterTypes;
+			return this;
+		}
+
+		public Builder transactionTimeout(Duration transactionTimeout) {
+			this.transactionTimeout = transactionTimeout;
+			return this;
+		}
+
+		public Builder maxSqlLength(int maxSqlLength) {
+			this.maxSqlLength = maxSqlLength;
+			return this;
+		}
+
+		public Builder maxBindValues(int maxBindValues) {
+			this.maxBindValues = maxBindValues;
+			return this;
+		}
+
+		/**
+		 * Builds the settings.
+		 * @return the settings
+		 * @throws IllegalArgumentException when a value is out of range
+		 * @throws NullPointerException when the connection is missing
+		 */
+		public NodeSettings build() {
+			return new NodeSettings(this.name, this.connection, this.transactionMode, this.validateQueries,
+					this.allowAdmin, this.timeout, this.retry, this.pool, this.sharePool, this.parameterTypes,
+					this.transactionTimeout, this.maxSqlLength, this.maxBindValues);
+		}
+
+	}
+
+}

@@ -1,0 +1,339 @@
+package io.asyncsql.core.dialect;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.asyncsql.core.ConnectionSettings;
+import io.asyncsql.core.DatabaseType;
+import io.asyncsql.core.NodeSettings;
+import io.asyncsql.core.SslMode;
+import io.asyncsql.core.json.JsonCodec;
+import io.asyncsql.core.retry.TransientFailureClassifier;
+import io.asyncsql.core.sql.NullBind;
+import io.asyncsql.core.sql.ParameterBinder;
+import io.asyncsql.core.sql.SqlLexer;
+import io.asyncsql.core.sql.SqlSyntax;
+import io.asyncsql.core.sql.SqlTemplateCache;
+import io.asyncsql.core.validation.QueryValidator;
+import io.asyncsql.core.validation.ValidationKeywords;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.postgresql.client.SSLMode;
+import io.r2dbc.postgresql.codec.Interval;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.postgresql.codec.PostgresqlObjectId;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.Wrapped;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * PostgreSQL through r2dbc-postgresql.
+ * <ul>
+ * <li>Named parameters become {@code $n}; a name used twice binds once.</li>
+ * <li>Type hints are casts on the marker ({@code $3::jsonb}), skipped where the SQL already casts.</li>
+ * <li>Collections bind as array literals of unspecified type, so the server picks the element type from the
+ * statement: {@code id = ANY(:ids)} works for {@code bigint} ids beyond 2^31 and for empty lists.</li>
+ * <li>Maps and JSON trees bind as {@code jsonb}; {@code json}/{@code jsonb} columns come back parsed.</li>
+ * <li>The node timeout is the session's {@code statement_timeout}; a client timer sends a cancel request as a
+ * backstop.</li>
+ * </ul>
+ */
+final class PostgresDialect implements Dialect {
+
+	// schema.name, words separated by single spaces (timestamp with time zone), (n[,m]), any number of []
+	private static final Pattern TYPE_NAME = Pattern.compile(
+			"(?:[A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*(?: [A-Za-z_][A-Za-z0-9_]*)*"
+					+ "(?:\\(\\d+(?:, ?\\d+)?\\))?(?:\\[\\d*\\])*");
+
+	private static final SqlTemplateCache TEMPLATES = new SqlTemplateCache(new SqlLexer(SqlSyntax.POSTGRESQL),
+			SqlTemplateCache.DEFAULT_CAPACITY);
+
+	private static final QueryValidator VALIDATOR = new QueryValidator(ValidationKeywords.POSTGRESQL,
+			QueryValidator.DEFAULT_CACHE_CAPACITY);
+
+	private static final TransientFailureClassifier CLASSIFIER = new TransientFailureClassifier();
+
+	private static final String[] MARKERS = new String[256];
+
+	static {
+		for (int i = 0; i < MARKERS.length; i++) {
+			MARKERS[i] = "$" + (i + 1);
+		}
+	}
+
+	/** Prepared statements kept per connection; r2dbc-postgresql keeps all of them by default. */
+	static final int PREPARED_STATEMENT_CACHE = 256;
+
+	private final JsonCodec json;
+
+	private final ParameterBinder binder;
+
+	PostgresDialect(JsonCodec json) {
+		this.json = json;
+		this.binder = new ParameterBinder(this);
+	}
+
+	@Override
+	public DatabaseType type() {
+		return DatabaseType.POSTGRESQL;
+	}
+
+	@Override
+	public SqlTemplateCache templates() {
+		return TEMPLATES;
+	}
+
+	@Override
+	public ParameterBinder binder() {
+		return this.binder;
+	}
+
+	@Override
+	public TransientFailureClassifier classifier() {
+		return CLASSIFIER;
+	}
+
+	@Override
+	public QueryValidator validator() {
+		return VALIDATOR;
+	}
+
+	@Override
+	public boolean reusableMarkers() {
+		return true;
+	}
+
+	@Override
+	public String marker(int index) {
+		return (index < MARKERS.length) ? MARKERS[index] : "$" + (index + 1);
+	}
+
+	@Override
+	public boolean supportsTypeHints() {
+		return true;
+	}
+
+	@Override
+	public void checkTypeHint(String hint) {
+		if (!TYPE_NAME.matcher(hint).matches()) {
+			throw new IllegalArgumentException("'" + hint + "' is not a PostgreSQL type name (expected a name such as "
+					+ "jsonb, uuid, numeric(10,2), timestamp with time zone or text[])");
+		}
+	}
+
+	@Override
+	public String castMarker(String marker, String hint) {
+		return marker + "::" + hint;
+	}
+
+	@Override
+	public String emptyInList(boolean negated) {
+		// x IN () is always false and x NOT IN () always true; IN (NULL) is NULL, so pin it with IS [NOT] TRUE,
+		// which binds looser than IN and tighter than AND/OR
+		return negated ? "IN (NULL) IS NOT TRUE" : "IN (NULL) IS TRUE";
+	}
+
+	@Override
+	public Object toBindValue(Object value, @Nullable String hint) {
+		if (hint != null && isJsonType(hint) && !(value instanceof String) && !(value instanceof Json)) {
+			return this.json.write(value);
+		}
+		if (value instanceof String || value instanceof Integer || value instanceof Long || value instanceof Boolean
+				|| value instanceof BigDecimal || value instanceof Double || value instanceof UUID
+				|| value instanceof Short || value instanceof Float || value instanceof BigInteger
+				|| value instanceof LocalDate || value instanceof LocalDateTime || value instanceof OffsetDateTime
+				|| value instanceof Instant || value instanceof LocalTime || value instanceof OffsetTime
+				|| value instanceof ZonedDateTime || value instanceof byte[] || value instanceof ByteBuffer
+				|| value instanceof Json || value instanceof Interval || value instanceof InetAddress) {
+			return value;
+		}
+		if (value instanceof Byte b) {
+			return b.shortValue();
+		}
+		if (value instanceof Character c) {
+			return c.toString();
+		}
+		if (value instanceof Enum<?> constant) {
+			// unspecified type: the server reads it as the column's type, a PostgreSQL enum as well as text
+			return Parameters.in(PostgresqlObjectId.UNSPECIFIED, constant.name());
+		}
+		if (value instanceof Duration duration) {
+			return Interval.of(duration);
+		}
+		if (value instanceof java.util.Date date) {
+			return date.toInstant();
+		}
+		if (ParameterBinder.isCollection(value)) {
+			return Parameters.in(PostgresqlObjectId.UNSPECIFIED,
+					PostgresArrayLiteral.of(ParameterBinder.elements(value), this.json));
+		}
+		if (value instanceof Map<?, ?> || this.json.isTree(value)) {
+			return Json.of(this.json.write(value));
+		}
+		if (value.getClass().getName().startsWith("io.r2dbc.")) {
+			// driver types (Point, Box, Circle, Blob, Clob, Parameter...) the driver binds itself
+			return value;
+		}
+		throw new IllegalArgumentException("values of type " + value.getClass().getName()
+				+ " are not bound directly; give the parameter a jsonb or json type hint to store it as JSON");
+	}
+
+	private static boolean isJsonType(String hint) {
+		String type = hint.toLowerCase(Locale.ROOT);
+		return type.equals("jsonb") || type.equals("json");
+	}
+
+	@Override
+	public NullBind nullValue(@Nullable String hint) {
+		return NullBind.UNTYPED;
+	}
+
+	@Override
+	public Object readValue(Object value) {
+		if (value instanceof Json json) {
+			return this.json.isAvailable() ? this.json.read(json.asString()) : json.asString();
+		}
+		if (value instanceof Interval interval && interval.getYears() == 0 && interval.getMonths() == 0) {
+			return interval.getDuration().plusDays(interval.getDays());
+		}
+		if (value instanceof Object[] array) {
+			List<Object> list = new ArrayList<>(array.length);
+			for (Object element : array) {
+				list.add((element != null) ? readValue(element) : null);
+			}
+			return list;
+		}
+		return value;
+	}
+
+	@Override
+	public ConnectionFactory createConnectionFactory(NodeSettings settings) {
+		ConnectionSettings connection = settings.connection();
+		ConnectionFactoryOptions.Builder options;
+		if (connection.url() != null) {
+			ConnectionFactoryOptions parsed = ConnectionFactoryOptions.parse(connection.url());
+			Object driver = parsed.getValue(ConnectionFactoryOptions.DRIVER);
+			if (!"postgresql".equals(driver) && !"postgres".equals(driver)) {
+				throw new IllegalArgumentException("url must be an r2dbc:postgresql:// URL for database-type postgresql "
+						+ "(pooling is configured by the pool settings, not by r2dbc:pool:)");
+			}
+			options = parsed.mutate();
+		}
+		else {
+			options = ConnectionFactoryOptions.builder()
+				.option(ConnectionFactoryOptions.DRIVER, "postgresql")
+				.option(ConnectionFactoryOptions.HOST, connection.host());
+		}
+		if (connection.port() != null) {
+			options.option(ConnectionFactoryOptions.PORT, connection.port());
+		}
+		if (connection.database() != null) {
+			options.option(ConnectionFactoryOptions.DATABASE, connection.database());
+		}
+		if (connection.username() != null) {
+			options.option(ConnectionFactoryOptions.USER, connection.username());
+		}
+		if (connection.password() != null) {
+			options.option(ConnectionFactoryOptions.PASSWORD, connection.password());
+		}
+		if (connection.sslMode() != null) {
+			options.option(PostgresqlConnectionFactoryProvider.SSL_MODE, sslMode(connection.sslMode()));
+		}
+		if (!connection.options().isEmpty()) {
+			options.option(PostgresqlConnectionFactoryProvider.OPTIONS, new HashMap<>(connection.options()));
+		}
+		options.option(ConnectionFactoryOptions.STATEMENT_TIMEOUT, settings.timeout());
+		options.option(ConnectionFactoryOptions.CONNECT_TIMEOUT, settings.pool().maxCreateConnectionTime());
+		options.option(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE, true);
+		ConnectionFactoryOptions built = options.build();
+		ConnectionFactoryOptions.Builder defaults = built.mutate();
+		if (!built.hasOption(PostgresqlConnectionFactoryProvider.PREPARED_STATEMENT_CACHE_QUERIES)) {
+			defaults.option(PostgresqlConnectionFactoryProvider.PREPARED_STATEMENT_CACHE_QUERIES, PREPARED_STATEMENT_CACHE);
+		}
+		if (!built.hasOption(PostgresqlConnectionFactoryProvider.APPLICATION_NAME)) {
+			defaults.option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, "asyncsql-" + settings.name());
+		}
+		return ConnectionFactories.get(defaults.build());
+	}
+
+	private static SSLMode sslMode(SslMode mode) {
+		return switch (mode) {
+			case DISABLE -> SSLMode.DISABLE;
+			case ALLOW -> SSLMode.ALLOW;
+			case PREFER -> SSLMode.PREFER;
+			case REQUIRE -> SSLMode.REQUIRE;
+			case VERIFY_CA -> SSLMode.VERIFY_CA;
+			case VERIFY_FULL -> SSLMode.VERIFY_FULL;
+		};
+	}
+
+	@Override
+	public Mono<Void> cancelStatement(Connection connection) {
+		PostgresqlConnection target = unwrap(connection);
+		return (target != null) ? target.cancelRequest() : Mono.empty();
+	}
+
+	private static @Nullable PostgresqlConnection unwrap(Connection connection) {
+		Object current = connection;
+		for (int depth = 0; depth < 8 && current != null; depth++) {
+			if (current instanceof PostgresqlConnection postgres) {
+				return postgres;
+			}
+			current = (current instanceof Wrapped<?> wrapped) ? wrapped.unwrap() : null;
+		}
+		return null;
+	}
+
+	@Override
+	public Mono<Void> setStatementTimeout(Connection connection, Duration timeout) {
+		return simple(connection, "SET statement_timeout = " + timeout.toMillis());
+	}
+
+	@Override
+	public Mono<Void> resetStatementTimeout(Connection connection) {
+		return simple(connection, "RESET statement_timeout");
+	}
+
+	private static Mono<Void> simple(Connection connection, String sql) {
+		return Flux.from(connection.createStatement(sql).execute()).concatMap(result -> result.getRowsUpdated()).then();
+	}
+
+	@Override
+	public boolean isCancellation(@Nullable String sqlState, int vendorCode) {
+		return "57014".equals(sqlState);
+	}
+
+	@Override
+	public String quoteIdentifier(String identifier) {
+		return '"' + identifier.replace("\"", "\"\"") + '"';
+	}
+
+	@Override
+	public String pingQuery() {
+		return "SELECT 1";
+	}
+
+}

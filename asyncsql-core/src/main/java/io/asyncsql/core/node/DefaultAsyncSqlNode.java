@@ -1,0 +1,575 @@
+package io.asyncsql.core.node;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import io.asyncsql.core.AsyncSqlException;
+import io.asyncsql.core.AsyncSqlNode;
+import io.asyncsql.core.BatchResult;
+import io.asyncsql.core.CommitOutcomeUnknownException;
+import io.asyncsql.core.DatabaseType;
+import io.asyncsql.core.FetchMode;
+import io.asyncsql.core.NodeSettings;
+import io.asyncsql.core.ParameterBindingException;
+import io.asyncsql.core.Query;
+import io.asyncsql.core.QueryResult;
+import io.asyncsql.core.QueryTimeoutException;
+import io.asyncsql.core.QueryValidationException;
+import io.asyncsql.core.SqlTransaction;
+import io.asyncsql.core.TransactionMode;
+import io.asyncsql.core.dialect.Dialect;
+import io.asyncsql.core.dialect.Dialects;
+import io.asyncsql.core.json.JsonCodec;
+import io.asyncsql.core.metrics.NodeMetrics;
+import io.asyncsql.core.metrics.QueryOutcome;
+import io.asyncsql.core.pool.ConnectionPools;
+import io.asyncsql.core.pool.SharedPool;
+import io.asyncsql.core.retry.AttemptFailure;
+import io.asyncsql.core.retry.Phase;
+import io.asyncsql.core.retry.RetryPolicy;
+import io.asyncsql.core.retry.RetryScope;
+import io.asyncsql.core.retry.TransientFailureClassifier;
+import io.asyncsql.core.retry.TransientReason;
+import io.asyncsql.core.sql.BoundStatement;
+import io.asyncsql.core.sql.SqlTemplate;
+import io.asyncsql.core.sql.StatementKind;
+import io.asyncsql.core.tx.ActiveTransactions;
+import io.asyncsql.core.tx.ConnectionBoundOperations;
+import io.asyncsql.core.tx.JoinedTransaction;
+import io.asyncsql.core.tx.NodeTransaction;
+import io.asyncsql.core.validation.ValidationRule;
+import io.asyncsql.core.validation.Violation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.r2dbc.spi.Connection;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The {@link AsyncSqlNode} implementation: prepares each call (lex from cache, validate from cache, bind), finds the
+ * connection it runs on (a joined transaction's, or one of its own from the pool), and wraps the statement in
+ * timeout enforcement, retry and error translation. Build it through {@link AsyncSqlNode#builder}.
+ */
+public final class DefaultAsyncSqlNode implements AsyncSqlNode {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultAsyncSqlNode.class);
+
+	/** Rows fetched per round trip by {@link #stream} when the query sets no fetch size. */
+	public static final int DEFAULT_STREAM_FETCH_SIZE = 256;
+
+	private final NodeSettings settings;
+
+	private final String name;
+
+	private final Dialect dialect;
+
+	private final ConnectionPools pools;
+
+	private final boolean ownsPools;
+
+	private final SharedPool pool;
+
+	private final NodeMetrics metrics;
+
+	private final ObservationRegistry observations;
+
+	private final Scheduler timer;
+
+	private final StatementRunner runner;
+
+	private final TimeoutGuard timeouts;
+
+	private final FailureTranslator failures;
+
+	private final RetryPolicy retry;
+
+	private final ConnectionBoundOperations onConnection = new OnConnection();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	/**
+	 * Creates a node and leases its pool. Use {@link AsyncSqlNode#builder} instead.
+	 * @param settings the node settings
+	 * @param pools the pool registry
+	 * @param ownsPools whether the node closes the registry when it closes
+	 * @param meterRegistry where meters go, or {@code null}
+	 * @param observations where observations go
+	 * @param json the JSON codec
+	 * @param timer the scheduler for delays and timeouts
+	 * @throws io.asyncsql.core.dialect.MissingDriverException when the driver is not on the class path
+	 * @throws IllegalArgumentException when a configured type hint is not a valid type name
+	 */
+	public DefaultAsyncSqlNode(NodeSettings settings, ConnectionPools pools, boolean ownsPools,
+			@Nullable MeterRegistry meterRegistry, ObservationRegistry observations, JsonCodec json, Scheduler timer) {
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.name = settings.name();
+		this.dialect = Dialects.of(settings.databaseType(), json);
+		checkTypeHints(settings, this.dialect);
+		this.pools = pools;
+		this.ownsPools = ownsPools;
+		this.metrics = NodeMetrics.of(this.name, meterRegistry);
+		this.observations = observations;
+		this.timer = timer;
+		this.pool = pools.lease(settings, this.dialect::createConnectionFactory);
+		this.runner = new StatementRunner(this.dialect);
+		this.timeouts = new TimeoutGuard(this.dialect, this.pool.key().serverStatementTimeout(), timer);
+		this.failures = new FailureTranslator(this.name, this.dialect, this.pool);
+		this.retry = new RetryPolicy(this.name, settings.retry(), this.dialect.classifier(), this.metrics, timer);
+	}
+
+	private static void checkTypeHints(NodeSettings settings, Dialect dialect) {
+		if (!dialect.supportsTypeHints()) {
+			return;
+		}
+		settings.parameterTypes().forEach((parameter, type) -> {
+			try {
+				dialect.checkTypeHint(type);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("parameter-types." + parameter + ": " + ex.getMessage(), ex);
+			}
+		});
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public DatabaseType databaseType() {
+		return this.settings.databaseType();
+	}
+
+	@Override
+	public TransactionMode transactionMode() {
+		return this.settings.transactionMode();
+	}
+
+	@Override
+	public NodeSettings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public SharedPool pool() {
+		return this.pool;
+	}
+
+	/** @return the node's dialect */
+	public Dialect dialect() {
+		return this.dialect;
+	}
+
+	/** @return the node's meters */
+	public NodeMetrics metrics() {
+		return this.metrics;
+	}
+
+	// ---------------------------------------------------------------- statements
+
+	@Override
+	public Mono<QueryResult> execute(Query query) {
+		Objects.requireNonNull(query, "query must not be null");
+		requireFetchSize(query);
+		PreparedCall call;
+		try {
+			call = prepare(query);
+		}
+		catch (AsyncSqlException ex) {
+			return Mono.error(ex);
+		}
+		return timed(call, Mono.deferContextual(context -> {
+			Connection joined = joinedConnection(context);
+			if (joined != null) {
+				return onConnection(joined, call);
+			}
+			Mono<QueryResult> attempt = withOwnConnection(c -> this.timeouts.guard(c, call.timeout(), this.runner.query(c, call)));
+			return this.retry.run(attempt, call.retryScope(), (failure, attempts) -> translate(failure, attempts, call));
+		}));
+	}
+
+	@Override
+	public Flux<Map<String, @Nullable Object>> stream(Query query) {
+		Objects.requireNonNull(query, "query must not be null");
+		PreparedCall call;
+		try {
+			call = prepare(query);
+		}
+		catch (AsyncSqlException ex) {
+			return Flux.error(ex);
+		}
+		int fetchSize = (query.fetchSize() > 0) ? query.fetchSize() : DEFAULT_STREAM_FETCH_SIZE;
+		return Flux.deferContextual(context -> {
+			Connection joined = joinedConnection(context);
+			if (joined != null) {
+				return this.runner.stream(joined, call, fetchSize).onErrorMap(failure -> translate(failure, 1, call));
+			}
+			// only getting the connection is retried: rows already emitted cannot be taken back
+			Mono<Connection> acquire = this.retry.run(acquire(), RetryScope.READ_ONLY,
+					(failure, attempts) -> translate(failure, attempts, call));
+			return Flux.usingWhen(acquire, c -> this.runner.stream(c, call, fetchSize), Connection::close,
+					(c, error) -> c.close(), Connection::close)
+				.onErrorMap(failure -> translate(failure, 1, call));
+		});
+	}
+
+	@Override
+	public Mono<BatchResult> executeMany(String sql, List<? extends Map<String, ?>> paramSets) {
+		Objects.requireNonNull(sql, "sql must not be null");
+		Objects.requireNonNull(paramSets, "paramSets must not be null");
+		if (paramSets.isEmpty()) {
+			return Mono.just(new BatchResult(0, 0));
+		}
+		List<BoundStatement> sets;
+		try {
+			sets = prepareBatch(sql, paramSets);
+		}
+		catch (AsyncSqlException ex) {
+			return Mono.error(ex);
+		}
+		PreparedCall first = new PreparedCall(sets.get(0), FetchMode.ALL, 0, this.settings.timeout());
+		boolean wrap = transactionMode() == TransactionMode.AUTO;
+		return timed(first, Mono.deferContextual(context -> {
+			Connection joined = joinedConnection(context);
+			if (joined != null) {
+				return this.timeouts.guard(joined, first.timeout(), this.runner.batch(joined, sets))
+					.onErrorMap(failure -> translate(failure, 1, first));
+			}
+			Mono<Long> attempt = withOwnConnection(c -> {
+				Mono<Long> batch = this.timeouts.guard(c, first.timeout(), this.runner.batch(c, sets));
+				return wrap ? inLocalTransaction(c, batch) : batch;
+			});
+			return this.retry.run(attempt, wrap ? RetryScope.TRANSACTION : RetryScope.AUTOCOMMIT_WRITE,
+					(failure, attempts) -> translate(failure, attempts, first));
+		})).map(total -> new BatchResult(total, paramSets.size()));
+	}
+
+	@Override
+	public Mono<Duration> ping() {
+		return Mono.defer(() -> {
+			checkOpen();
+			return Mono.usingWhen(this.pool.acquire(), c -> {
+				long start = System.nanoTime();
+				return this.timeouts.guard(c, this.settings.timeout(), Flux.from(c.createStatement(this.dialect.pingQuery())
+					.execute()).concatMap(result -> result.map(row -> 1)).then())
+					.then(Mono.fromSupplier(() -> Duration.ofNanos(System.nanoTime() - start)));
+			}, Connection::close, (c, error) -> c.close(), Connection::close);
+		}).onErrorMap(failure -> translate(failure, 1, null));
+	}
+
+	// ---------------------------------------------------------------- transactions
+
+	@Override
+	public Mono<SqlTransaction> beginTransaction() {
+		return this.retry.run(begin(), RetryScope.TRANSACTION, (failure, attempts) -> translate(failure, attempts, null))
+			.cast(SqlTransaction.class);
+	}
+
+	@Override
+	public <T> Flux<T> inTransaction(Function<SqlTransaction, ? extends Publisher<T>> work) {
+		Objects.requireNonNull(work, "work must not be null");
+		return Flux.deferContextual(context -> {
+			Connection joined = ActiveTransactions.connection(context, this.pool);
+			if (joined != null) {
+				return Flux.from(work.apply(new JoinedTransaction(this.name, this.onConnection, joined)));
+			}
+			Mono<List<T>> attempt = Mono.usingWhen(begin(),
+					transaction -> Flux.from(work.apply(transaction))
+						.contextWrite(c -> ActiveTransactions.publish(c, this.pool, transaction))
+						.collectList()
+						.flatMap(values -> transaction.commit()
+							.onErrorMap(failure -> AttemptFailure.of(Phase.COMMIT, failure))
+							.thenReturn(values)),
+					transaction -> Mono.empty(), (transaction, error) -> transaction.rollback(), NodeTransaction::rollback);
+			return this.retry.run(attempt, RetryScope.TRANSACTION, this::translateFromDatabase)
+				.flatMapIterable(values -> values);
+		});
+	}
+
+	private Mono<NodeTransaction> begin() {
+		return acquire().flatMap(connection -> Mono.from(connection.beginTransaction())
+			.then(Mono.fromSupplier(() -> new NodeTransaction(this.name, this.onConnection, connection, this.metrics,
+					this.settings.transactionTimeout(), this.timer, this::commitFailure)))
+			.onErrorResume(failure -> Mono.from(connection.close())
+				.onErrorResume(ignored -> Mono.empty())
+				.then(Mono.error(AttemptFailure.of(Phase.EXECUTE, failure))))
+			.doOnCancel(() -> Mono.from(connection.close()).subscribe(null, ignored -> { })));
+	}
+
+	private AsyncSqlException commitFailure(Throwable failure) {
+		TransientReason reason = this.dialect.classifier().classify(failure);
+		if (reason != null && !reason.statementRejected()) {
+			return new CommitOutcomeUnknownException("Node '" + this.name + "': the connection failed during COMMIT, "
+					+ "so whether the transaction committed is unknown", this.name,
+					TransientFailureClassifier.sqlState(failure), 1, failure);
+		}
+		return translate(failure, 1, null);
+	}
+
+	private <T> Mono<T> inLocalTransaction(Connection connection, Mono<T> work) {
+		return Mono.from(connection.beginTransaction())
+			.then(work)
+			.flatMap(value -> Mono.from(connection.commitTransaction())
+				.onErrorMap(failure -> AttemptFailure.of(Phase.COMMIT, failure))
+				.doOnSuccess(ignored -> this.metrics.recordTransaction(true))
+				.thenReturn(value))
+			.onErrorResume(failure -> {
+				this.metrics.recordTransaction(false);
+				if (failure instanceof AttemptFailure wrapped && wrapped.phase() == Phase.COMMIT) {
+					return Mono.error(failure);
+				}
+				return Mono.from(connection.rollbackTransaction()).onErrorResume(ignored -> Mono.empty())
+					.then(Mono.error(failure));
+			});
+	}
+
+	// ---------------------------------------------------------------- lifecycle
+
+	@Override
+	public void close() {
+		if (this.closed.compareAndSet(false, true)) {
+			this.pools.release(this.pool, this.name);
+			if (this.ownsPools) {
+				this.pools.close();
+			}
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "AsyncSqlNode[" + this.name + ", " + databaseType().id() + ", " + transactionMode() + ", pool="
+				+ this.pool.name() + " -> " + this.pool.target() + "]";
+	}
+
+	// ---------------------------------------------------------------- internals
+
+	private PreparedCall prepare(Query query) {
+		checkOpen();
+		SqlTemplate template = template(query.sql());
+		BoundStatement bound;
+		try {
+			bound = (query.positionalParams() != null)
+					? this.dialect.binder().bindPositional(template, query.positionalParams(), this.name,
+							this.settings.maxBindValues())
+					: this.dialect.binder().bindNamed(template, query.params(), this.settings.parameterTypes(),
+							query.parameterTypes(), this.name, this.settings.maxBindValues());
+		}
+		catch (ParameterBindingException ex) {
+			this.metrics.recordQuery(template.kind(), QueryOutcome.REJECTED, 0);
+			throw ex;
+		}
+		Duration timeout = (query.timeout() != null) ? query.timeout() : this.settings.timeout();
+		return new PreparedCall(bound, query.fetchMode(), query.fetchSize(), timeout);
+	}
+
+	private List<BoundStatement> prepareBatch(String sql, List<? extends Map<String, ?>> paramSets) {
+		checkOpen();
+		SqlTemplate template = template(sql);
+		List<BoundStatement> sets = new ArrayList<>(paramSets.size());
+		try {
+			for (int i = 0; i < paramSets.size(); i++) {
+				Map<String, ?> params = paramSets.get(i);
+				if (params == null) {
+					throw new ParameterBindingException("Parameter set " + i + " of the batch on node '" + this.name
+							+ "' is null", this.name, null, null);
+				}
+				BoundStatement bound;
+				try {
+					bound = this.dialect.binder().bindNamed(template, params, this.settings.parameterTypes(), Map.of(),
+							this.name, this.settings.maxBindValues());
+				}
+				catch (ParameterBindingException ex) {
+					throw new ParameterBindingException("Parameter set " + i + " of the batch: " + ex.getMessage(),
+							this.name, ex.parameter(), ex.getCause());
+				}
+				if (!sets.isEmpty() && !bound.sql().equals(sets.get(0).sql())) {
+					throw new ParameterBindingException("Parameter set " + i + " of the batch on node '" + this.name
+							+ "' produces a different statement than the first (collections in IN lists must have the "
+							+ "same size in every set)", this.name, null, null);
+				}
+				sets.add(bound);
+			}
+		}
+		catch (ParameterBindingException ex) {
+			this.metrics.recordQuery(template.kind(), QueryOutcome.REJECTED, 0);
+			throw ex;
+		}
+		return sets;
+	}
+
+	private SqlTemplate template(String sql) {
+		if (sql.length() > this.settings.maxSqlLength()) {
+			throw rejected(StatementKind.OTHER, new Violation(ValidationRule.SQL_TOO_LONG, -1, "the SQL text has "
+					+ sql.length() + " characters; max-sql-length is " + this.settings.maxSqlLength()));
+		}
+		SqlTemplate template = this.dialect.templates().get(sql);
+		if (this.settings.validateQueries()) {
+			Violation violation = this.dialect.validator().validate(template, this.settings.allowAdmin());
+			if (violation != null) {
+				throw rejected(template.kind(), violation);
+			}
+		}
+		return template;
+	}
+
+	private QueryValidationException rejected(StatementKind kind, Violation violation) {
+		this.metrics.recordRejection(violation.rule().id());
+		this.metrics.recordQuery(kind, QueryOutcome.REJECTED, 0);
+		ValidationRule rule = violation.rule();
+		String fix = (rule.allowedBy() != null) ? "; to allow it, set " + rule.allowedBy() + " on the node" : "";
+		return new QueryValidationException("Node '" + this.name + "' refused the statement: rule " + rule.id()
+				+ ((violation.position() >= 0) ? " at position " + violation.position() : "") + ": "
+				+ violation.detail() + fix, this.name, rule.id(), violation.position());
+	}
+
+	private void checkOpen() {
+		if (this.closed.get()) {
+			throw new AsyncSqlException("Node '" + this.name + "' is closed", null, this.name, null, 0);
+		}
+	}
+
+	private static void requireFetchSize(Query query) {
+		if (query.fetchMode() == FetchMode.MANY && query.fetchSize() < 1) {
+			throw new IllegalArgumentException("FetchMode.MANY needs a fetch size: use Query.fetchSize(n)");
+		}
+	}
+
+	private @Nullable Connection joinedConnection(reactor.util.context.ContextView context) {
+		return (transactionMode() == TransactionMode.NONE) ? null : ActiveTransactions.connection(context, this.pool);
+	}
+
+	private Mono<Connection> acquire() {
+		return this.pool.acquire().onErrorMap(failure -> AttemptFailure.of(Phase.ACQUIRE, failure));
+	}
+
+	private <T> Mono<T> withOwnConnection(Function<Connection, Mono<T>> work) {
+		return Mono.usingWhen(acquire(),
+				connection -> work.apply(connection).onErrorMap(failure -> AttemptFailure.of(Phase.EXECUTE, failure)),
+				Connection::close, (connection, error) -> connection.close(), Connection::close);
+	}
+
+	private Mono<QueryResult> onConnection(Connection connection, PreparedCall call) {
+		return this.timeouts.guard(connection, call.timeout(), this.runner.query(connection, call))
+			.onErrorMap(failure -> translate(failure, 1, call));
+	}
+
+	private AsyncSqlException translate(Throwable failure, int attempts, @Nullable PreparedCall call) {
+		Throwable cause = (failure instanceof AttemptFailure wrapped && wrapped.getCause() != null) ? wrapped.getCause()
+				: failure;
+		if (call == null) {
+			return this.failures.translate(cause, attempts, null, this.settings.timeout(), true);
+		}
+		return this.failures.translate(cause, attempts, call.bound(), call.timeout(),
+				call.retryScope() != RetryScope.READ_ONLY);
+	}
+
+	// failures of the application's own work pass through as they are
+	private Throwable translateFromDatabase(Throwable failure, int attempts) {
+		Throwable cause = (failure instanceof AttemptFailure wrapped && wrapped.getCause() != null) ? wrapped.getCause()
+				: failure;
+		boolean fromDatabase = TransientFailureClassifier.sqlState(cause) != null
+				|| this.dialect.classifier().classify(cause) != null || hasR2dbcCause(cause);
+		return fromDatabase ? translate(cause, attempts, null) : cause;
+	}
+
+	private static boolean hasR2dbcCause(Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof io.r2dbc.spi.R2dbcException) {
+				return true;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	private <T> Mono<T> timed(PreparedCall call, Mono<T> work) {
+		if (!this.metrics.isEnabled() && !logger.isDebugEnabled()) {
+			return work;
+		}
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return work.doOnSuccess(result -> record(call, QueryOutcome.SUCCESS, start, result))
+				.doOnError(error -> record(call, (error instanceof QueryTimeoutException) ? QueryOutcome.TIMEOUT
+						: QueryOutcome.ERROR, start, null));
+		});
+	}
+
+	private void record(PreparedCall call, QueryOutcome outcome, long start, @Nullable Object result) {
+		long elapsed = System.nanoTime() - start;
+		this.metrics.recordQuery(call.kind(), outcome, elapsed);
+		if (logger.isDebugEnabled()) {
+			long rows = (result instanceof QueryResult queryResult) ? queryResult.rowCount()
+					: (result instanceof Long count) ? count : -1;
+			logger.debug("node={} operation={} outcome={} elapsedMs={} rows={}", this.name, call.kind().tag(),
+					outcome.tag(), elapsed / 1_000_000.0, rows);
+		}
+	}
+
+	/** The node's operations on a transaction's connection. */
+	private final class OnConnection implements ConnectionBoundOperations {
+
+		@Override
+		public Mono<QueryResult> execute(Connection connection, Query query) {
+			Objects.requireNonNull(query, "query must not be null");
+			requireFetchSize(query);
+			PreparedCall call;
+			try {
+				call = prepare(query);
+			}
+			catch (AsyncSqlException ex) {
+				return Mono.error(ex);
+			}
+			return timed(call, onConnection(connection, call));
+		}
+
+		@Override
+		public Flux<Map<String, @Nullable Object>> stream(Connection connection, Query query) {
+			Objects.requireNonNull(query, "query must not be null");
+			PreparedCall call;
+			try {
+				call = prepare(query);
+			}
+			catch (AsyncSqlException ex) {
+				return Flux.error(ex);
+			}
+			int fetchSize = (query.fetchSize() > 0) ? query.fetchSize() : DEFAULT_STREAM_FETCH_SIZE;
+			return DefaultAsyncSqlNode.this.runner.stream(connection, call, fetchSize)
+				.onErrorMap(failure -> translate(failure, 1, call));
+		}
+
+		@Override
+		public Mono<BatchResult> executeMany(Connection connection, String sql, List<? extends Map<String, ?>> paramSets) {
+			Objects.requireNonNull(sql, "sql must not be null");
+			if (paramSets.isEmpty()) {
+				return Mono.just(new BatchResult(0, 0));
+			}
+			List<BoundStatement> sets;
+			try {
+				sets = prepareBatch(sql, paramSets);
+			}
+			catch (AsyncSqlException ex) {
+				return Mono.error(ex);
+			}
+			PreparedCall first = new PreparedCall(sets.get(0), FetchMode.ALL, 0, DefaultAsyncSqlNode.this.settings.timeout());
+			return timed(first, DefaultAsyncSqlNode.this.timeouts.guard(connection, first.timeout(),
+					DefaultAsyncSqlNode.this.runner.batch(connection, sets)))
+				.onErrorMap(failure -> translate(failure, 1, first))
+				.map(total -> new BatchResult(total, paramSets.size()));
+		}
+
+	}
+
+}

@@ -1,0 +1,120 @@
+package io.asyncsql.core.node;
+
+import java.time.Duration;
+
+import io.asyncsql.core.AsyncSqlException;
+import io.asyncsql.core.CommitOutcomeUnknownException;
+import io.asyncsql.core.ConnectionFailureException;
+import io.asyncsql.core.PoolExhaustedException;
+import io.asyncsql.core.QueryTimeoutException;
+import io.asyncsql.core.SqlExecutionException;
+import io.asyncsql.core.dialect.Dialect;
+import io.asyncsql.core.pool.SharedPool;
+import io.asyncsql.core.retry.TransientFailureClassifier;
+import io.asyncsql.core.retry.TransientReason;
+import io.asyncsql.core.sql.BoundStatement;
+import io.asyncsql.core.sql.NullBind;
+import io.r2dbc.spi.R2dbcException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns driver and pool failures into the public {@link AsyncSqlException} types, with messages that name the node
+ * and the SQLState but never a bound value or a password.
+ */
+final class FailureTranslator {
+
+	private final String node;
+
+	private final Dialect dialect;
+
+	private final SharedPool pool;
+
+	FailureTranslator(String node, Dialect dialect, SharedPool pool) {
+		this.node = node;
+		this.dialect = dialect;
+		this.pool = pool;
+	}
+
+	/**
+	 * Translates the final failure of a call.
+	 * @param failure the failure, unwrapped
+	 * @param attempts attempts made
+	 * @param bound the statement, to remove its values from messages, or {@code null}
+	 * @param timeout the call's timeout, or {@code null}
+	 * @param write whether the call writes (an abandoned write has an unknown outcome)
+	 * @return the public exception
+	 */
+	AsyncSqlException translate(Throwable failure, int attempts, @Nullable BoundStatement bound,
+			@Nullable Duration timeout, boolean write) {
+		if (failure instanceof AsyncSqlException known) {
+			return known;
+		}
+		if (failure instanceof StatementAbandonedException abandoned) {
+			if (write) {
+				return new CommitOutcomeUnknownException("Node '" + this.node + "': a write did not end within its "
+						+ "timeout " + timeout + " even after a cancel request; whether it took effect is unknown", this.node,
+						null, attempts, abandoned);
+			}
+			return new QueryTimeoutException("Node '" + this.node + "': statement exceeded its timeout " + timeout
+					+ " and did not respond to cancellation", this.node, (timeout != null) ? timeout : Duration.ZERO, null,
+					abandoned);
+		}
+		String sqlState = TransientFailureClassifier.sqlState(failure);
+		int vendorCode = vendorCode(failure);
+		if (this.dialect.isCancellation(sqlState, vendorCode)) {
+			return new QueryTimeoutException("Node '" + this.node + "': statement cancelled by the server after its "
+					+ "timeout " + timeout, this.node, (timeout != null) ? timeout : Duration.ZERO, sqlState, failure);
+		}
+		TransientReason reason = this.dialect.classifier().classify(failure);
+		if (reason == TransientReason.POOL_EXHAUSTED) {
+			return new PoolExhaustedException(this.node, this.pool.name(), this.pool.key().pool().maxAcquireTime(),
+					attempts, failure);
+		}
+		String message = scrub(String.valueOf(failure.getMessage()), bound);
+		if (reason == TransientReason.CONNECTION || reason == TransientReason.SHUTDOWN
+				|| reason == TransientReason.TOO_MANY_CONNECTIONS) {
+			return new ConnectionFailureException("Node '" + this.node + "': cannot use the database at "
+					+ this.pool.target() + stateSuffix(sqlState) + ": " + message, this.node, sqlState, attempts, failure);
+		}
+		return new SqlExecutionException("Node '" + this.node + "': statement failed" + stateSuffix(sqlState) + ": "
+				+ message, this.node, sqlState, attempts, failure);
+	}
+
+	private static String stateSuffix(@Nullable String sqlState) {
+		return (sqlState != null) ? " [SQLState " + sqlState + "]" : "";
+	}
+
+	private static int vendorCode(Throwable failure) {
+		Throwable current = failure;
+		for (int depth = 0; current != null && depth < 16; depth++) {
+			if (current instanceof R2dbcException r2dbc) {
+				return r2dbc.getErrorCode();
+			}
+			current = current.getCause();
+		}
+		return 0;
+	}
+
+	/**
+	 * Removes bound values from a database message (servers quote offending input: {@code invalid input syntax
+	 * for type integer: "abc"}).
+	 */
+	static String scrub(String message, @Nullable BoundStatement bound) {
+		if (bound == null) {
+			return message;
+		}
+		String scrubbed = message;
+		for (Object value : bound.values()) {
+			if (value == null || value instanceof NullBind) {
+				continue;
+			}
+			String text = (value instanceof CharSequence || value instanceof Number || value instanceof java.util.UUID)
+					? value.toString() : null;
+			if (text != null && text.length() >= 2 && scrubbed.contains(text)) {
+				scrubbed = scrubbed.replace(text, "?");
+			}
+		}
+		return scrubbed;
+	}
+
+}

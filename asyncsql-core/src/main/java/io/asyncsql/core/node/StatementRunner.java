@@ -1,0 +1,93 @@
+package io.asyncsql.core.node;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.asyncsql.core.QueryResult;
+import io.asyncsql.core.dialect.Dialect;
+import io.asyncsql.core.result.ResultCollector;
+import io.asyncsql.core.result.RowMapper;
+import io.asyncsql.core.sql.BoundStatement;
+import io.asyncsql.core.sql.NullBind;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends bound statements on a connection and reads their results. Knows nothing of pools, transactions, retries
+ * or timeouts; those wrap around it.
+ */
+final class StatementRunner {
+
+	private final Dialect dialect;
+
+	StatementRunner(Dialect dialect) {
+		this.dialect = dialect;
+	}
+
+	Mono<QueryResult> query(Connection connection, PreparedCall call) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			ResultCollector collector = new ResultCollector(this.dialect, call.kind(), call.fetchMode(), call.fetchSize());
+			return Flux.from(statement(connection, call.bound()).execute())
+				.concatMap(result -> result.flatMap(collector))
+				.next()
+				.then(Mono.fromSupplier(() -> collector.toResult(call.sql(), this.dialect,
+						Duration.ofNanos(System.nanoTime() - start))));
+		});
+	}
+
+	Flux<Map<String, @Nullable Object>> stream(Connection connection, PreparedCall call, int fetchSize) {
+		return Flux.defer(() -> {
+			RowMapper mapper = new RowMapper(this.dialect);
+			Statement statement = statement(connection, call.bound()).fetchSize(fetchSize);
+			return Flux.from(statement.execute()).concatMap(result -> result.flatMap(segment -> {
+				if (segment instanceof Result.RowSegment row) {
+					return Mono.just(mapper.map(row.row()));
+				}
+				if (segment instanceof Result.Message message) {
+					return Mono.error(message.exception());
+				}
+				return Mono.empty();
+			}));
+		});
+	}
+
+	Mono<Long> batch(Connection connection, List<BoundStatement> sets) {
+		return Mono.defer(() -> {
+			Statement statement = connection.createStatement(sets.get(0).sql());
+			for (int i = 0; i < sets.size(); i++) {
+				if (i > 0) {
+					statement.add();
+				}
+				bind(statement, sets.get(i).values());
+			}
+			return Flux.from(statement.execute())
+				.concatMap(Result::getRowsUpdated)
+				.reduce(0L, Long::sum);
+		});
+	}
+
+	private static Statement statement(Connection connection, BoundStatement bound) {
+		Statement statement = connection.createStatement(bound.sql());
+		bind(statement, bound.values());
+		return statement;
+	}
+
+	private static void bind(Statement statement, Object[] values) {
+		for (int i = 0; i < values.length; i++) {
+			Object value = values[i];
+			if (value instanceof NullBind nullBind) {
+				statement.bindNull(i, nullBind.type());
+			}
+			else {
+				statement.bind(i, value);
+			}
+		}
+	}
+
+}

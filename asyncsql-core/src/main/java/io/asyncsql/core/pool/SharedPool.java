@@ -1,0 +1,125 @@
+package io.asyncsql.core.pool;
+
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Timer;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.PoolMetrics;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * One r2dbc-pool {@link ConnectionPool} and the nodes that use it. Owned by {@link ConnectionPools}, which closes
+ * it when its last node lets go.
+ */
+public final class SharedPool {
+
+	/** Metric name of the acquire timer. */
+	public static final String ACQUIRE_TIMER = "asyncsql.pool.acquire";
+
+	private final String name;
+
+	private final PoolKey key;
+
+	private final ConnectionPool pool;
+
+	private final Set<String> nodeNames = new CopyOnWriteArraySet<>();
+
+	private final Object transactionKey = new Object();
+
+	private final Mono<Connection> acquire;
+
+	SharedPool(String name, PoolKey key, ConnectionPool pool, @Nullable Timer acquireTimer) {
+		this.name = name;
+		this.key = key;
+		this.pool = pool;
+		this.acquire = (acquireTimer != null) ? Mono.defer(() -> {
+			long start = System.nanoTime();
+			return pool.create().doOnSuccess(c -> acquireTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+		}) : pool.create();
+	}
+
+	/** @return the pool name ({@code name} tag of {@code r2dbc.pool.*}, {@code pool} tag of the acquire timer) */
+	public String name() {
+		return this.name;
+	}
+
+	/** @return what nodes sharing this pool have in common */
+	public PoolKey key() {
+		return this.key;
+	}
+
+	/**
+	 * The pool as a {@link ConnectionFactory}: Spring's {@code R2dbcTransactionManager} and {@code DatabaseClient}
+	 * use this object, and node calls join transactions bound to it.
+	 * @return the r2dbc-pool
+	 */
+	public ConnectionPool connectionFactory() {
+		return this.pool;
+	}
+
+	/** @return the nodes currently using the pool */
+	public Set<String> nodeNames() {
+		return Set.copyOf(this.nodeNames);
+	}
+
+	/** @return a safe description of the database the pool connects to */
+	public String target() {
+		return this.key.connection().target();
+	}
+
+	/**
+	 * Acquires a connection, waiting at most {@code max-acquire-time}.
+	 * @return the connection; release it with {@link Connection#close()} exactly once
+	 */
+	public Mono<Connection> acquire() {
+		return this.acquire;
+	}
+
+	/**
+	 * The pool's current figures.
+	 * @return the figures, all zero when the pool has no metrics
+	 */
+	public PoolStats stats() {
+		return this.pool.getMetrics()
+			.map(m -> new PoolStats(m.acquiredSize(), m.allocatedSize(), m.idleSize(), m.pendingAcquireSize(),
+					m.getMaxAllocatedSize()))
+			.orElse(new PoolStats(0, 0, 0, 0, this.key.pool().maxSize()));
+	}
+
+	/** @return the r2dbc-pool metrics, when the pool exposes them */
+	public @Nullable PoolMetrics metrics() {
+		return this.pool.getMetrics().orElse(null);
+	}
+
+	/**
+	 * The Reactor context key under which a transaction on this pool is published to the calls made inside it.
+	 * @return the key, unique to this pool
+	 */
+	public Object transactionKey() {
+		return this.transactionKey;
+	}
+
+	void attach(String nodeName) {
+		this.nodeNames.add(nodeName);
+	}
+
+	boolean detach(String nodeName) {
+		this.nodeNames.remove(nodeName);
+		return this.nodeNames.isEmpty();
+	}
+
+	boolean isDisposed() {
+		return this.pool.isDisposed();
+	}
+
+	@Override
+	public String toString() {
+		return "SharedPool[" + this.name + " -> " + target() + ", nodes=" + this.nodeNames + "]";
+	}
+
+}

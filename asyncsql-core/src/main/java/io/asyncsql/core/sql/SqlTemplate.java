@@ -1,0 +1,259 @@
+package io.asyncsql.core.sql;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A lexed SQL text: its tokens, its parameter occurrences, what kind of statement it is and how many statements it
+ * holds. Templates are immutable and cached by SQL text (see {@link SqlTemplateCache}), so a statement is lexed
+ * once however often it runs.
+ */
+public final class SqlTemplate {
+
+	private static final Set<String> WRITING_FUNCTIONS = Set.of("NEXTVAL", "SETVAL", "PG_ADVISORY_LOCK",
+			"PG_ADVISORY_XACT_LOCK", "LASTVAL", "TXID_CURRENT");
+
+	private final String sql;
+
+	private final List<SqlToken> tokens;
+
+	private final boolean unterminated;
+
+	private final List<Placeholder> placeholders;
+
+	private final Map<String, Integer> parameterIndexes;
+
+	private final int positionalMarkers;
+
+	private final int maxPositional;
+
+	private final StatementKind kind;
+
+	private final boolean readOnly;
+
+	private final int statementCount;
+
+	// rendered SQL by the type hints applied, for statements that need no list expansion
+	private final Map<Map<String, String>, String> renderings = new ConcurrentHashMap<>(4);
+
+	private SqlTemplate(String sql, SqlLexer.Result lexed) {
+		this.sql = sql;
+		this.tokens = lexed.tokens();
+		this.unterminated = lexed.unterminated();
+		List<Placeholder> placeholders = new ArrayList<>();
+		Map<String, Integer> names = new LinkedHashMap<>();
+		int positional = 0;
+		int maxPositional = 0;
+		for (int i = 0; i < this.tokens.size(); i++) {
+			SqlToken token = this.tokens.get(i);
+			if (token.type() == TokenType.NAMED_PARAMETER) {
+				String name = token.text().substring(1);
+				names.putIfAbsent(name, names.size());
+				placeholders.add(placeholder(name, 0, i));
+			}
+			else if (token.type() == TokenType.POSITIONAL_PARAMETER) {
+				positional++;
+				int position = token.text().startsWith("$") ? Integer.parseInt(token.text().substring(1)) : positional;
+				maxPositional = Math.max(maxPositional, position);
+				placeholders.add(placeholder(null, position, i));
+			}
+		}
+		this.placeholders = List.copyOf(placeholders);
+		this.parameterIndexes = Collections.unmodifiableMap(names);
+		this.positionalMarkers = positional;
+		this.maxPositional = maxPositional;
+		this.statementCount = countStatements();
+		StatementShape shape = StatementShape.of(this.tokens);
+		this.kind = shape.kind();
+		this.readOnly = shape.kind() == StatementKind.SELECT && !shape.modifyingCte() && !hasWritingClause();
+	}
+
+	/**
+	 * Lexes and analyses a SQL text.
+	 * @param sql the text
+	 * @param lexer the dialect's lexer
+	 * @return the template
+	 */
+	public static SqlTemplate parse(String sql, SqlLexer lexer) {
+		return new SqlTemplate(sql, lexer.tokenize(sql));
+	}
+
+	private Placeholder placeholder(String name, int position, int index) {
+		int next = nextSignificant(index);
+		boolean castFollows = next >= 0 && this.tokens.get(next).type() == TokenType.CAST;
+		// IN ( :p )  or  NOT IN ( :p )
+		int open = previousSignificant(index);
+		int in = (open >= 0) ? previousSignificant(open) : -1;
+		boolean inList = in >= 0 && next >= 0 && this.tokens.get(open).type() == TokenType.LEFT_PAREN
+				&& this.tokens.get(in).isKeyword("IN") && this.tokens.get(next).type() == TokenType.RIGHT_PAREN;
+		if (!inList) {
+			return new Placeholder(name, position, index, castFollows, -1, -1, false);
+		}
+		int not = previousSignificant(in);
+		boolean negated = not >= 0 && this.tokens.get(not).isKeyword("NOT");
+		return new Placeholder(name, position, index, false, negated ? not : in, next, negated);
+	}
+
+	private int nextSignificant(int index) {
+		for (int i = index + 1; i < this.tokens.size(); i++) {
+			if (this.tokens.get(i).type().isSignificant()) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private int previousSignificant(int index) {
+		for (int i = index - 1; i >= 0; i--) {
+			if (this.tokens.get(i).type().isSignificant()) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private int countStatements() {
+		int count = 0;
+		boolean content = false;
+		for (SqlToken token : this.tokens) {
+			if (token.type() == TokenType.SEMICOLON) {
+				if (content) {
+					count++;
+				}
+				content = false;
+			}
+			else if (token.type().isSignificant()) {
+				content = true;
+			}
+		}
+		return content ? count + 1 : count;
+	}
+
+	private boolean hasWritingClause() {
+		SqlToken previous = null;
+		for (SqlToken token : this.tokens) {
+			if (!token.type().isSignificant()) {
+				continue;
+			}
+			if (token.type() == TokenType.WORD) {
+				String word = token.text();
+				if (word.equalsIgnoreCase("INTO") || WRITING_FUNCTIONS.contains(word.toUpperCase(Locale.ROOT))) {
+					return true;
+				}
+				// FOR UPDATE / FOR SHARE / FOR NO KEY UPDATE / FOR KEY SHARE take row locks
+				if (previous != null && previous.isKeyword("FOR") && (word.equalsIgnoreCase("UPDATE")
+						|| word.equalsIgnoreCase("SHARE") || word.equalsIgnoreCase("NO") || word.equalsIgnoreCase("KEY"))) {
+					return true;
+				}
+			}
+			previous = token;
+		}
+		return false;
+	}
+
+	/** @return the SQL text as written */
+	public String sql() {
+		return this.sql;
+	}
+
+	/** @return every token, covering the whole text */
+	public List<SqlToken> tokens() {
+		return this.tokens;
+	}
+
+	/** @return whether a literal, quoted identifier or comment was left open */
+	public boolean unterminated() {
+		return this.unterminated;
+	}
+
+	/** @return every parameter occurrence in order */
+	public List<Placeholder> placeholders() {
+		return this.placeholders;
+	}
+
+	/** @return the distinct {@code :name} parameters mapped to their 0-based order of first appearance */
+	public Map<String, Integer> parameterIndexes() {
+		return this.parameterIndexes;
+	}
+
+	/** @return whether the text has {@code :name} parameters */
+	public boolean hasNamedParameters() {
+		return !this.parameterIndexes.isEmpty();
+	}
+
+	/** @return how many positional markers ({@code $n} or {@code ?}) occur */
+	public int positionalMarkers() {
+		return this.positionalMarkers;
+	}
+
+	/** @return the highest {@code $n} (or the count of {@code ?} markers) */
+	public int maxPositional() {
+		return this.maxPositional;
+	}
+
+	/** @return what the statement does */
+	public StatementKind kind() {
+		return this.kind;
+	}
+
+	/**
+	 * Whether running the statement twice cannot change data: a plain query without row locks, {@code INTO} or
+	 * sequence functions. Such statements may be retried even when a connection broke mid-flight.
+	 * @return {@code true} for read-only statements
+	 */
+	public boolean readOnly() {
+		return this.readOnly;
+	}
+
+	/** @return the number of non-empty statements separated by {@code ;} */
+	public int statementCount() {
+		return this.statementCount;
+	}
+
+	/**
+	 * A cached rendering of this template for a set of type hints.
+	 * @param hints the hints the rendering applied
+	 * @return the rendered SQL, or {@code null} when not cached yet
+	 */
+	@Nullable String cachedRendering(Map<String, String> hints) {
+		return this.renderings.get(hints);
+	}
+
+	void cacheRendering(Map<String, String> hints, String sql) {
+		// a handful of hint sets per statement is normal; beyond that, rendering again is cheap enough
+		if (this.renderings.size() < 8) {
+			this.renderings.put(hints, sql);
+		}
+	}
+
+	/**
+	 * The 0-based index of the first significant token of the statement, after leading comments.
+	 * @return the index, or -1 when the text has no significant token
+	 */
+	public int firstSignificant() {
+		return nextSignificant(-1);
+	}
+
+	/**
+	 * The significant token at or after {@code index}.
+	 * @param index where to start
+	 * @return the token index, or -1
+	 */
+	public int significantFrom(int index) {
+		return nextSignificant(index - 1);
+	}
+
+	@Override
+	public String toString() {
+		return "SqlTemplate[" + this.sql + "]";
+	}
+
+}

@@ -1,0 +1,231 @@
+package io.asyncsql.core.tx;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import io.asyncsql.core.AsyncSqlException;
+import io.asyncsql.core.BatchResult;
+import io.asyncsql.core.ParameterBindingException;
+import io.asyncsql.core.Query;
+import io.asyncsql.core.QueryResult;
+import io.asyncsql.core.QueryValidationException;
+import io.asyncsql.core.SqlTransaction;
+import io.asyncsql.core.TransactionStateException;
+import io.asyncsql.core.metrics.NodeMetrics;
+import io.r2dbc.spi.Connection;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * A transaction that owns a pooled connection from {@code BEGIN} until it ends. It ends by commit, by rollback,
+ * by a failed statement (rolled back at once, since the database would refuse everything after it anyway), or by
+ * its timeout (rolled back, with a warning, so an abandoned transaction never keeps a connection). The connection
+ * is returned to the pool exactly once, whichever way it ends.
+ */
+public final class NodeTransaction implements SqlTransaction {
+
+	private static final Logger logger = LoggerFactory.getLogger(NodeTransaction.class);
+
+	private enum State {
+
+		ACTIVE("active"), ENDING("ending"), COMMITTED("committed"), ROLLED_BACK("rolled back"),
+		FAILED("rolled back after a failed statement"), TIMED_OUT("rolled back after its transaction timeout");
+
+		private final String description;
+
+		State(String description) {
+			this.description = description;
+		}
+
+	}
+
+	private final String node;
+
+	private final ConnectionBoundOperations operations;
+
+	private final Connection connection;
+
+	private final NodeMetrics metrics;
+
+	private final Function<Throwable, AsyncSqlException> commitFailure;
+
+	private final AtomicReference<State> state = new AtomicReference<>(State.ACTIVE);
+
+	private final AtomicBoolean released = new AtomicBoolean();
+
+	private final Disposable timeoutTask;
+
+	/**
+	 * Wraps a connection on which {@code BEGIN} has succeeded.
+	 * @param node the node name
+	 * @param operations runs statements on the connection
+	 * @param connection the pooled connection, owned from now on
+	 * @param metrics counts commits and rollbacks
+	 * @param timeout how long the transaction may stay open
+	 * @param timer runs the timeout
+	 * @param commitFailure translates a failed COMMIT (a broken connection means an unknown outcome)
+	 */
+	public NodeTransaction(String node, ConnectionBoundOperations operations, Connection connection,
+			NodeMetrics metrics, Duration timeout, Scheduler timer, Function<Throwable, AsyncSqlException> commitFailure) {
+		this.node = node;
+		this.operations = operations;
+		this.connection = connection;
+		this.metrics = metrics;
+		this.commitFailure = commitFailure;
+		this.timeoutTask = timer.schedule(() -> expire(timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public Mono<QueryResult> execute(Query query) {
+		return Mono.defer(() -> {
+			TransactionStateException inactive = checkActive("execute a statement");
+			if (inactive != null) {
+				return Mono.error(inactive);
+			}
+			return this.operations.execute(this.connection, query).onErrorResume(this::failed);
+		});
+	}
+
+	@Override
+	public Flux<Map<String, @Nullable Object>> stream(Query query) {
+		return Flux.defer(() -> {
+			TransactionStateException inactive = checkActive("stream a query");
+			if (inactive != null) {
+				return Flux.error(inactive);
+			}
+			return this.operations.stream(this.connection, query)
+				.onErrorResume(error -> this.<Map<String, @Nullable Object>>failed(error).flux());
+		});
+	}
+
+	@Override
+	public Mono<BatchResult> executeMany(String sql, List<? extends Map<String, ?>> paramSets) {
+		return Mono.defer(() -> {
+			TransactionStateException inactive = checkActive("execute a batch");
+			if (inactive != null) {
+				return Mono.error(inactive);
+			}
+			return this.operations.executeMany(this.connection, sql, paramSets).onErrorResume(this::failed);
+		});
+	}
+
+	@Override
+	public Mono<Void> commit() {
+		return Mono.defer(() -> {
+			if (!this.state.compareAndSet(State.ACTIVE, State.ENDING)) {
+				return Mono.error(stateError("commit"));
+			}
+			return Mono.from(this.connection.commitTransaction())
+				.then(Mono.defer(() -> {
+					this.state.set(State.COMMITTED);
+					this.metrics.recordTransaction(true);
+					return release();
+				}))
+				.onErrorResume(error -> {
+					this.state.set(State.ROLLED_BACK);
+					this.metrics.recordTransaction(false);
+					return release().then(Mono.error(this.commitFailure.apply(error)));
+				})
+				.doOnCancel(this::releaseQuietly);
+		});
+	}
+
+	@Override
+	public Mono<Void> rollback() {
+		return Mono.defer(() -> {
+			State current = this.state.get();
+			if (current == State.ROLLED_BACK || current == State.FAILED || current == State.TIMED_OUT) {
+				return Mono.empty();
+			}
+			if (!this.state.compareAndSet(State.ACTIVE, State.ENDING)) {
+				return Mono.error(stateError("roll back"));
+			}
+			return rollbackAndRelease(State.ROLLED_BACK).doOnCancel(this::releaseQuietly);
+		});
+	}
+
+	@Override
+	public boolean isActive() {
+		return this.state.get() == State.ACTIVE;
+	}
+
+	/**
+	 * The connection for a call that joins this transaction.
+	 * @return the connection
+	 * @throws TransactionStateException when the transaction has ended
+	 */
+	Connection connectionForJoin() {
+		TransactionStateException inactive = checkActive("join it");
+		if (inactive != null) {
+			throw inactive;
+		}
+		return this.connection;
+	}
+
+	private <T> Mono<T> failed(Throwable error) {
+		// refused before reaching the database: the transaction is intact
+		if (error instanceof QueryValidationException || error instanceof ParameterBindingException) {
+			return Mono.error(error);
+		}
+		if (this.state.compareAndSet(State.ACTIVE, State.FAILED)) {
+			return rollbackAndRelease(State.FAILED).then(Mono.error(error));
+		}
+		return Mono.error(error);
+	}
+
+	private void expire(Duration timeout) {
+		if (this.state.compareAndSet(State.ACTIVE, State.TIMED_OUT)) {
+			logger.warn("Node '{}': transaction still open after its transaction-timeout of {}; rolling it back and "
+					+ "returning its connection", this.node, timeout);
+			rollbackAndRelease(State.TIMED_OUT).subscribe(null,
+					error -> logger.debug("Rollback of expired transaction failed: {}", error.toString()));
+		}
+	}
+
+	private Mono<Void> rollbackAndRelease(State end) {
+		return Mono.from(this.connection.rollbackTransaction())
+			.onErrorResume(error -> {
+				// the pool rolls back again or discards the connection on release
+				logger.debug("Node '{}': rollback failed: {}", this.node, error.toString());
+				return Mono.empty();
+			})
+			.then(Mono.defer(() -> {
+				this.state.set(end);
+				this.metrics.recordTransaction(false);
+				return release();
+			}));
+	}
+
+	private Mono<Void> release() {
+		if (!this.released.compareAndSet(false, true)) {
+			return Mono.empty();
+		}
+		this.timeoutTask.dispose();
+		return Mono.from(this.connection.close());
+	}
+
+	private void releaseQuietly() {
+		release().subscribe(null, error -> logger.debug("Release failed: {}", error.toString()));
+	}
+
+	private @Nullable TransactionStateException checkActive(String action) {
+		State current = this.state.get();
+		return (current == State.ACTIVE) ? null : stateError(action);
+	}
+
+	private TransactionStateException stateError(String action) {
+		return new TransactionStateException("Node '" + this.node + "': cannot " + action + ": the transaction is "
+				+ this.state.get().description, this.node);
+	}
+
+}

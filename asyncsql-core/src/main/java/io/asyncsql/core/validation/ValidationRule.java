@@ -1,0 +1,53 @@
+package io.asyncsql.core.validation;
+
+import java.util.Locale;
+
+/**
+ * The validation rules. Each id is stable: it is {@code QueryValidationException.rule()} and the {@code rule} tag
+ * of {@code asyncsql.validation.rejections}.
+ */
+public enum ValidationRule {
+
+	/** More than one statement in one call (a single trailing {@code ;} is fine). */
+	MULTIPLE_STATEMENTS(null),
+
+	/** A string literal, quoted identifier or comment is never closed, so the statement cannot be checked. */
+	UNTERMINATED_LITERAL(null),
+
+	/** {@code BEGIN}, {@code COMMIT}, {@code SAVEPOINT}... inside {@code execute}; use the transaction API. */
+	TRANSACTION_CONTROL(null),
+
+	/** DDL or another administrative statement on a node without {@code allow-admin}. */
+	ADMIN_STATEMENT("allow-admin: true"),
+
+	/** A function or clause that reads files, sleeps, runs programs or reaches other servers; never allowed. */
+	DANGEROUS_FUNCTION(null),
+
+	/** A classic injection signature: a tautology such as {@code OR 1=1} or {@code OR 'a'='a'}. */
+	INJECTION_TAUTOLOGY(null),
+
+	/** A keyword split by a comment ({@code DR/**}{@code /OP}), a common filter evasion. */
+	OBFUSCATED_KEYWORD(null),
+
+	/** The SQL text is longer than the node's {@code max-sql-length}. */
+	SQL_TOO_LONG("a larger max-sql-length");
+
+	private final String id = name().toLowerCase(Locale.ROOT);
+
+	private final String allowedBy;
+
+	ValidationRule(String allowedBy) {
+		this.allowedBy = allowedBy;
+	}
+
+	/** @return the stable id, for example {@code admin_statement} */
+	public String id() {
+		return this.id;
+	}
+
+	/** @return the setting that allows what this rule refuses, or {@code null} when nothing does */
+	public String allowedBy() {
+		return this.allowedBy;
+	}
+
+}

@@ -1,0 +1,125 @@
+package io.asyncsql.core.node;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.asyncsql.core.AsyncSqlNode;
+import io.asyncsql.core.BatchResult;
+import io.asyncsql.core.ParameterBindingException;
+import io.asyncsql.core.Query;
+import io.asyncsql.core.SqlExecutionException;
+import io.asyncsql.core.TransactionMode;
+import io.asyncsql.test.PostgresSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class StreamAndBatchTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private static PostgresSchema schema;
+
+	private static AsyncSqlNode auto;
+
+	private static AsyncSqlNode none;
+
+	@BeforeAll
+	static void createSchema() {
+		schema = PostgresSchema.create("stream");
+		schema.sql("CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL)");
+		auto = AsyncSqlNode.builder(schema.node("batch_auto").build()).build();
+		none = AsyncSqlNode.builder(schema.node("batch_none").transactionMode(TransactionMode.NONE).build()).build();
+	}
+
+	@AfterAll
+	static void dropSchema() {
+		auto.close();
+		none.close();
+		schema.close();
+	}
+
+	@BeforeEach
+	void truncate() {
+		schema.sql("TRUNCATE events");
+	}
+
+	@Test
+	void streamEmitsEveryRowWithBackpressure() {
+		StepVerifier.create(auto.stream(Query.of("SELECT g AS n FROM generate_series(1, :count) g").param("count", 1000)
+			.fetchSize(100)), 0)
+			.thenRequest(1)
+			.assertNext(row -> assertThat(row).containsEntry("n", 1))
+			.thenRequest(999)
+			.expectNextCount(999)
+			.verifyComplete();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(auto.pool().stats().acquired()).isZero());
+	}
+
+	@Test
+	void cancellingAStreamReleasesTheConnection() {
+		StepVerifier.create(auto.stream("SELECT g AS n FROM generate_series(1, 1000000) g", Map.of()).take(10))
+			.expectNextCount(10)
+			.verifyComplete();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(auto.pool().stats().acquired()).isZero());
+		assertThat(auto.execute("SELECT 1 AS one").block(WAIT).one()).containsEntry("one", 1);
+	}
+
+	@Test
+	void batchReportsTheDatabasesRealAffectedRowTotal() {
+		List<Map<String, Object>> sets = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			sets.add(Map.of("id", i, "kind", (i % 2 == 0) ? "even" : "odd"));
+		}
+		BatchResult inserted = auto.executeMany("INSERT INTO events (id, kind) VALUES (:id, :kind)", sets).block(WAIT);
+		assertThat(inserted).isEqualTo(new BatchResult(10, 10));
+		// each set touches a different number of rows: the total is what the database reports
+		BatchResult updated = auto.executeMany("UPDATE events SET kind = kind || '!' WHERE kind = :kind",
+				List.of(Map.of("kind", "even"), Map.of("kind", "odd"), Map.of("kind", "none"))).block(WAIT);
+		assertThat(updated).isEqualTo(new BatchResult(10, 3));
+	}
+
+	@Test
+	void autoModeBatchIsAllOrNothing() {
+		assertThatThrownBy(() -> auto.executeMany("INSERT INTO events (id, kind) VALUES (:id, 'x')",
+				List.of(Map.of("id", 1), Map.of("id", 2), Map.of("id", 1))).block(WAIT))
+			.isInstanceOf(SqlExecutionException.class);
+		assertThat(schema.scalar("SELECT count(*) FROM events")).isEqualTo(0L);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(auto.pool().stats().acquired()).isZero());
+	}
+
+	@Test
+	void batchChecksEveryParameterSet() {
+		assertThatThrownBy(() -> none.executeMany("INSERT INTO events (id, kind) VALUES (:id, :kind)",
+				List.of(Map.of("id", 1, "kind", "a"), Map.of("id", 2, "knid", "b"))).block(WAIT))
+			.isInstanceOf(ParameterBindingException.class)
+			.hasMessageContaining("set 1")
+			.hasMessageContaining("':kind'");
+		assertThat(schema.scalar("SELECT count(*) FROM events")).isEqualTo(0L);
+	}
+
+	@Test
+	void emptyBatchDoesNothing() {
+		assertThat(auto.executeMany("INSERT INTO events (id, kind) VALUES (:id, :kind)", List.of()).block(WAIT))
+			.isEqualTo(new BatchResult(0, 0));
+	}
+
+	@Test
+	void streamInsideATransactionSeesItsWrites() {
+		AtomicInteger seen = new AtomicInteger();
+		auto.inTransaction(tx -> tx.execute("INSERT INTO events VALUES (1, 'a'), (2, 'b')")
+			.thenMany(tx.stream("SELECT id FROM events", Map.of()))
+			.doOnNext(row -> seen.incrementAndGet())).blockLast(WAIT);
+		assertThat(seen).hasValue(2);
+	}
+
+}

@@ -1,0 +1,117 @@
+package io.asyncsql.core.sql;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SqlLexerTests {
+
+	private final SqlLexer postgres = new SqlLexer(SqlSyntax.POSTGRESQL);
+
+	private final SqlLexer mysql = new SqlLexer(SqlSyntax.MYSQL);
+
+	private List<String> significant(SqlLexer lexer, String sql) {
+		return lexer.tokenize(sql).tokens().stream().filter(t -> t.type().isSignificant())
+			.map(t -> t.type() + ":" + t.text()).toList();
+	}
+
+	@Test
+	void tokensCoverTheWholeTextWithoutGaps() {
+		String sql = "SELECT a::text, 'x''y' /* c /* nested */ */ FROM t -- tail\nWHERE b = :b AND c ?| array['k']";
+		SqlLexer.Result result = this.postgres.tokenize(sql);
+		StringBuilder joined = new StringBuilder();
+		int expectedStart = 0;
+		for (SqlToken token : result.tokens()) {
+			assertThat(token.start()).isEqualTo(expectedStart);
+			joined.append(token.text());
+			expectedStart = token.end();
+		}
+		assertThat(joined.toString()).isEqualTo(sql);
+		assertThat(result.unterminated()).isFalse();
+	}
+
+	@Test
+	void namedParameterIsFoundOutsideLiteralsAndComments() {
+		assertThat(significant(this.postgres, "SELECT ':a', \":b\", $$ :c $$, $tag$ :d $tag$, E'\\' :e' /* :f */ -- :g\n, :h"))
+			.containsExactly("WORD:SELECT", "STRING:':a'", "COMMA:,", "QUOTED_IDENTIFIER:\":b\"", "COMMA:,",
+					"STRING:$$ :c $$", "COMMA:,", "STRING:$tag$ :d $tag$", "COMMA:,", "STRING:E'\\' :e'", "COMMA:,",
+					"NAMED_PARAMETER::h");
+	}
+
+	@Test
+	void castsAreNotParameters() {
+		assertThat(significant(this.postgres, "SELECT 'a'::text, :text::jsonb, x::int[]")).containsExactly("WORD:SELECT",
+				"STRING:'a'", "CAST:::", "WORD:text", "COMMA:,", "NAMED_PARAMETER::text", "CAST:::", "WORD:jsonb",
+				"COMMA:,", "WORD:x", "CAST:::", "WORD:int", "PUNCTUATION:[", "PUNCTUATION:]");
+	}
+
+	@Test
+	void jsonOperatorsStayOperatorsOnPostgres() {
+		assertThat(significant(this.postgres, "a ? 'k' AND b ?| c AND d ?& e")).containsExactly("WORD:a",
+				"OPERATOR:?", "STRING:'k'", "WORD:AND", "WORD:b", "OPERATOR:?|", "WORD:c", "WORD:AND", "WORD:d",
+				"OPERATOR:?&", "WORD:e");
+	}
+
+	@Test
+	void questionMarksArePlaceholdersOnMysql() {
+		assertThat(significant(this.mysql, "a = ? AND b = ?")).containsExactly("WORD:a", "OPERATOR:=",
+				"POSITIONAL_PARAMETER:?", "WORD:AND", "WORD:b", "OPERATOR:=", "POSITIONAL_PARAMETER:?");
+	}
+
+	@Test
+	void positionalMarkersAndDollarQuotesAreToldApart() {
+		assertThat(significant(this.postgres, "SELECT $1, $10, $$x$$, $a$y$a$")).containsExactly("WORD:SELECT",
+				"POSITIONAL_PARAMETER:$1", "COMMA:,", "POSITIONAL_PARAMETER:$10", "COMMA:,", "STRING:$$x$$", "COMMA:,",
+				"STRING:$a$y$a$");
+	}
+
+	@Test
+	void nestedCommentsNestOnPostgresOnly() {
+		assertThat(significant(this.postgres, "/* a /* b */ c */ SELECT 1")).containsExactly("WORD:SELECT", "NUMBER:1");
+		assertThat(significant(this.mysql, "/* a /* b */ SELECT 1")).containsExactly("WORD:SELECT", "NUMBER:1");
+	}
+
+	@Test
+	void mysqlExecutableCommentsAreCode() {
+		assertThat(significant(this.mysql, "SELECT 1 /*!50000 UNION SELECT 2 */")).containsExactly("WORD:SELECT",
+				"NUMBER:1", "WORD:UNION", "WORD:SELECT", "NUMBER:2");
+	}
+
+	@Test
+	void mysqlStringsUseBackslashEscapesAndDoubleQuotes() {
+		assertThat(significant(this.mysql, "SELECT 'it\\'s :x', \"dq :y\", `col`, # comment :z\n :w"))
+			.containsExactly("WORD:SELECT", "STRING:'it\\'s :x'", "COMMA:,", "STRING:\"dq :y\"", "COMMA:,",
+					"QUOTED_IDENTIFIER:`col`", "COMMA:,", "NAMED_PARAMETER::w");
+	}
+
+	@Test
+	void standardStringsHaveNoBackslashEscapesOnPostgres() {
+		// with standard_conforming_strings the backslash is an ordinary character: the literal ends at the 2nd quote
+		assertThat(significant(this.postgres, "SELECT 'a\\', :p")).containsExactly("WORD:SELECT", "STRING:'a\\'",
+				"COMMA:,", "NAMED_PARAMETER::p");
+	}
+
+	@Test
+	void unicodeEscapeIdentifiersAndStringsAreSingleTokens() {
+		assertThat(significant(this.postgres, "SELECT U&\"\\0070g_sleep\"(1), U&'x'")).containsExactly("WORD:SELECT",
+				"QUOTED_IDENTIFIER:U&\"\\0070g_sleep\"", "LEFT_PAREN:(", "NUMBER:1", "RIGHT_PAREN:)", "COMMA:,",
+				"STRING:U&'x'");
+	}
+
+	@Test
+	void unterminatedLiteralsAreReported() {
+		assertThat(this.postgres.tokenize("SELECT 'open").unterminated()).isTrue();
+		assertThat(this.postgres.tokenize("SELECT 1 /* open").unterminated()).isTrue();
+		assertThat(this.postgres.tokenize("SELECT $$ open").unterminated()).isTrue();
+		assertThat(this.postgres.tokenize("SELECT \"open").unterminated()).isTrue();
+	}
+
+	@Test
+	void numbersWithDecimalsAndExponents() {
+		assertThat(significant(this.postgres, "SELECT 1.5e-3, .5, 10")).containsExactly("WORD:SELECT",
+				"NUMBER:1.5e-3", "COMMA:,", "NUMBER:.5", "COMMA:,", "NUMBER:10");
+	}
+
+}

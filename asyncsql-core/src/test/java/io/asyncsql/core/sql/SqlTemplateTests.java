@@ -1,0 +1,77 @@
+package io.asyncsql.core.sql;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SqlTemplateTests {
+
+	private final SqlLexer lexer = new SqlLexer(SqlSyntax.POSTGRESQL);
+
+	private SqlTemplate parse(String sql) {
+		return SqlTemplate.parse(sql, this.lexer);
+	}
+
+	@Test
+	void distinctParametersInOrderOfFirstUse() {
+		SqlTemplate template = parse("SELECT * FROM t WHERE a = :b OR c = :a OR d = :b");
+		assertThat(template.parameterIndexes()).containsExactly(java.util.Map.entry("b", 0), java.util.Map.entry("a", 1));
+		assertThat(template.placeholders()).hasSize(3);
+	}
+
+	@Test
+	void castAfterParameterIsRecorded() {
+		SqlTemplate template = parse("SELECT :p::jsonb, :q");
+		assertThat(template.placeholders().get(0).castFollows()).isTrue();
+		assertThat(template.placeholders().get(1).castFollows()).isFalse();
+	}
+
+	@Test
+	void inListsAreRecognised() {
+		SqlTemplate template = parse("SELECT 1 WHERE a IN ( :ids ) AND b NOT IN (:other) AND c = ANY(:arr)");
+		Placeholder ids = template.placeholders().get(0);
+		Placeholder other = template.placeholders().get(1);
+		assertThat(ids.inList()).isTrue();
+		assertThat(ids.negated()).isFalse();
+		assertThat(other.inList()).isTrue();
+		assertThat(other.negated()).isTrue();
+		assertThat(template.placeholders().get(2).inList()).isFalse();
+	}
+
+	@Test
+	void statementKinds() {
+		assertThat(parse("SELECT 1").kind()).isEqualTo(StatementKind.SELECT);
+		assertThat(parse("  /* c */ (SELECT 1) UNION (SELECT 2)").kind()).isEqualTo(StatementKind.SELECT);
+		assertThat(parse("insert into t values (1)").kind()).isEqualTo(StatementKind.INSERT);
+		assertThat(parse("UPDATE t SET a = 1").kind()).isEqualTo(StatementKind.UPDATE);
+		assertThat(parse("DELETE FROM t").kind()).isEqualTo(StatementKind.DELETE);
+		assertThat(parse("WITH x AS (SELECT 1) SELECT * FROM x").kind()).isEqualTo(StatementKind.SELECT);
+		assertThat(parse("WITH d AS (DELETE FROM t RETURNING *) SELECT count(*) FROM d").kind())
+			.isEqualTo(StatementKind.DELETE);
+		assertThat(parse("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r")
+			.kind()).isEqualTo(StatementKind.SELECT);
+		assertThat(parse("WITH a AS MATERIALIZED (SELECT 1), b AS (INSERT INTO t VALUES (1) RETURNING id) SELECT 1")
+			.kind()).isEqualTo(StatementKind.INSERT);
+		assertThat(parse("CREATE TABLE t (id int)").kind()).isEqualTo(StatementKind.OTHER);
+	}
+
+	@Test
+	void readOnlyOnlyForPlainQueries() {
+		assertThat(parse("SELECT * FROM t WHERE id = :id").readOnly()).isTrue();
+		assertThat(parse("SELECT * FROM t FOR UPDATE SKIP LOCKED").readOnly()).isFalse();
+		assertThat(parse("SELECT nextval('s')").readOnly()).isFalse();
+		assertThat(parse("SELECT * INTO t2 FROM t").readOnly()).isFalse();
+		assertThat(parse("WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d").readOnly()).isFalse();
+		assertThat(parse("INSERT INTO t VALUES (1)").readOnly()).isFalse();
+	}
+
+	@Test
+	void statementsAreCounted() {
+		assertThat(parse("SELECT 1").statementCount()).isEqualTo(1);
+		assertThat(parse("SELECT 1;").statementCount()).isEqualTo(1);
+		assertThat(parse("SELECT 1; ; -- x").statementCount()).isEqualTo(1);
+		assertThat(parse("SELECT 1; SELECT 2").statementCount()).isEqualTo(2);
+		assertThat(parse("SELECT ';'").statementCount()).isEqualTo(1);
+	}
+
+}

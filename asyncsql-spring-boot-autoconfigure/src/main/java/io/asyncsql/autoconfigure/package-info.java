@@ -1,0 +1,4 @@
+/**
+ * Spring Boot auto-configuration for asyncsql nodes.
+ */
+package io.asyncsql.autoconfigure;
