@@ -1,0 +1,252 @@
+package io.asyncsql.autoconfigure;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.asyncsql.autoconfigure.AsyncSqlProperties.Node;
+import io.asyncsql.autoconfigure.AsyncSqlProperties.NodeOptions;
+import io.asyncsql.core.ConnectionSettings;
+import io.asyncsql.core.DatabaseType;
+import io.asyncsql.core.NodeSettings;
+import io.asyncsql.core.PoolSettings;
+import io.asyncsql.core.RetryConfig;
+import io.asyncsql.core.TransactionMode;
+import io.asyncsql.core.dialect.Dialects;
+import io.asyncsql.core.dialect.PostgresTypeNames;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns {@code asyncsql.nodes.<name>} plus {@code asyncsql.defaults} into {@link NodeSettings}: a node's own value
+ * wins, then the defaults', then the library's; {@code retry} and {@code pool} merge key by key and
+ * {@code parameter-types} entry by entry. Every value is checked, and a bad one fails with an
+ * {@link AsyncSqlConfigurationException} naming the property it came from and the fix.
+ */
+final class NodeSettingsResolver {
+
+	private static final String DEFAULTS = "asyncsql.defaults.";
+
+	private final NodeOptions defaults;
+
+	NodeSettingsResolver(NodeOptions defaults) {
+		this.defaults = defaults;
+	}
+
+	/**
+	 * Resolves one node.
+	 * @param name the node name
+	 * @param node its properties
+	 * @param connectionFallback where to connect when the node names no url or host (Spring Boot's
+	 * {@code R2dbcConnectionDetails}, for example from {@code @ServiceConnection}), or {@code null}
+	 * @return the settings
+	 */
+	NodeSettings resolve(String name, Node node, @Nullable ConnectionFactoryOptions connectionFallback) {
+		String prefix = "asyncsql.nodes." + name + ".";
+		if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
+			throw new AsyncSqlConfigurationException("asyncsql.nodes." + name, "is not a valid node name",
+					"Use letters, digits, '_', '-' and '.' for node names, starting with a letter, digit or '_'.");
+		}
+		ConnectionSettings connection = connection(prefix, node, connectionFallback);
+		PoolSettings pool = pool(prefix, node);
+		return NodeSettings.builder(name)
+			.connection(connection)
+			.transactionMode(pick(node.getTransactionMode(), this.defaults.getTransactionMode(), TransactionMode.AUTO))
+			.validateQueries(pick(node.getValidateQueries(), this.defaults.getValidateQueries(), true))
+			.allowAdmin(pick(node.getAllowAdmin(), this.defaults.getAllowAdmin(), false))
+			.timeout(positive(prefix, "timeout", node.getTimeout(), this.defaults.getTimeout(), NodeSettings.DEFAULT_TIMEOUT))
+			.transactionTimeout(positive(prefix, "transaction-timeout", node.getTransactionTimeout(),
+					this.defaults.getTransactionTimeout(), NodeSettings.DEFAULT_TRANSACTION_TIMEOUT))
+			.sharePool(pick(node.getSharePool(), this.defaults.getSharePool(), true))
+			.maxSqlLength(atLeast(prefix, "max-sql-length", node.getMaxSqlLength(), this.defaults.getMaxSqlLength(),
+					NodeSettings.DEFAULT_MAX_SQL_LENGTH, 1))
+			.maxBindValues(atLeast(prefix, "max-bind-values", node.getMaxBindValues(), this.defaults.getMaxBindValues(),
+					NodeSettings.DEFAULT_MAX_BIND_VALUES, 0))
+			.parameterTypes(parameterTypes(prefix, node, connection.databaseType()))
+			.retry(retry(prefix, node))
+			.pool(pool)
+			.build();
+	}
+
+	private ConnectionSettings connection(String prefix, Node node, @Nullable ConnectionFactoryOptions fallback) {
+		boolean hasTarget = node.getUrl() != null || node.getHost() != null;
+		if (!hasTarget && fallback != null) {
+			return fromConnectionDetails(prefix, node, fallback);
+		}
+		if (node.getUrl() != null && node.getUrl().contains(":pool:")) {
+			throw new AsyncSqlConfigurationException(prefix + "url", "uses r2dbc:pool:, but asyncsql pools connections "
+					+ "itself", "Remove 'pool:' from the URL and configure the pool under " + prefix + "pool.");
+		}
+		DatabaseType type = databaseType(prefix, node);
+		if (!Dialects.isDriverPresent(type)) {
+			throw new AsyncSqlConfigurationException(prefix + "database-type", "is " + type.id()
+					+ ", but its R2DBC driver is not on the class path",
+					"Add the dependency " + Dialects.driverArtifact(type) + " to the application.");
+		}
+		if (type != DatabaseType.H2 && node.getUrl() == null) {
+			if (node.getHost() == null) {
+				throw new AsyncSqlConfigurationException(prefix + "host", "is missing",
+						"Set " + prefix + "host (and " + prefix + "database), or give " + prefix + "url instead.");
+			}
+			if (node.getDatabase() == null) {
+				throw new AsyncSqlConfigurationException(prefix + "database", "is missing",
+						"Set " + prefix + "database, or give " + prefix + "url instead.");
+			}
+		}
+		if (node.getPort() != null && (node.getPort() < 1 || node.getPort() > 65535)) {
+			throw new AsyncSqlConfigurationException(prefix + "port", "must be between 1 and 65535 but was "
+					+ node.getPort(), "Set " + prefix + "port to the database server's port.");
+		}
+		return new ConnectionSettings(type, node.getUrl(), node.getHost(), node.getPort(), node.getDatabase(),
+				node.getUsername(), node.getPassword(), node.getSslMode(), node.getOptions());
+	}
+
+	private static ConnectionSettings fromConnectionDetails(String prefix, Node node, ConnectionFactoryOptions options) {
+		Object driver = options.getValue(ConnectionFactoryOptions.DRIVER);
+		DatabaseType type = (node.getDatabaseType() != null) ? node.getDatabaseType() : typeOfDriver(String.valueOf(driver));
+		if (type == null) {
+			throw new AsyncSqlConfigurationException(prefix + "database-type", "is missing and the connection details' "
+					+ "driver '" + driver + "' is not one asyncsql supports", "Set " + prefix + "database-type.");
+		}
+		Object port = options.getValue(ConnectionFactoryOptions.PORT);
+		Object user = options.getValue(ConnectionFactoryOptions.USER);
+		Object password = options.getValue(ConnectionFactoryOptions.PASSWORD);
+		return new ConnectionSettings(type, null, String.valueOf(options.getRequiredValue(ConnectionFactoryOptions.HOST)),
+				(port != null) ? Integer.valueOf(port.toString()) : null,
+				String.valueOf(options.getValue(ConnectionFactoryOptions.DATABASE)),
+				(user != null) ? user.toString() : node.getUsername(),
+				(password != null) ? password.toString() : node.getPassword(), node.getSslMode(), node.getOptions());
+	}
+
+	private static DatabaseType databaseType(String prefix, Node node) {
+		if (node.getDatabaseType() != null) {
+			return node.getDatabaseType();
+		}
+		if (node.getUrl() != null) {
+			String driver = node.getUrl().replaceFirst("^r2dbc:", "").replaceFirst(":.*$", "");
+			DatabaseType type = typeOfDriver(driver);
+			if (type != null) {
+				return type;
+			}
+		}
+		throw new AsyncSqlConfigurationException(prefix + "database-type", "is missing",
+				"Set it to one of " + Arrays.stream(DatabaseType.values()).map(DatabaseType::id)
+					.collect(Collectors.joining(", ")) + ".");
+	}
+
+	private static @Nullable DatabaseType typeOfDriver(String driver) {
+		return switch (driver.toLowerCase(Locale.ROOT)) {
+			case "postgresql", "postgres" -> DatabaseType.POSTGRESQL;
+			case "mysql" -> DatabaseType.MYSQL;
+			case "mariadb" -> DatabaseType.MARIADB;
+			case "h2" -> DatabaseType.H2;
+			default -> null;
+		};
+	}
+
+	private Map<String, String> parameterTypes(String prefix, Node node, DatabaseType type) {
+		Map<String, String> merged = new LinkedHashMap<>(this.defaults.getParameterTypes());
+		merged.putAll(node.getParameterTypes());
+		if (type == DatabaseType.POSTGRESQL) {
+			merged.forEach((parameter, hint) -> {
+				if (!PostgresTypeNames.isKnown(hint)) {
+					String origin = node.getParameterTypes().containsKey(parameter) ? prefix : DEFAULTS;
+					throw new AsyncSqlConfigurationException(origin + "parameter-types." + parameter,
+							"is '" + hint + "', which is not a PostgreSQL type",
+							"Use a built-in type name such as jsonb, uuid, timestamptz, numeric(10,2) or text[], or a "
+									+ "schema-qualified custom type such as public.order_status.");
+				}
+			});
+		}
+		return merged;
+	}
+
+	private RetryConfig retry(String prefix, Node node) {
+		AsyncSqlProperties.Retry own = node.getRetry();
+		AsyncSqlProperties.Retry inherited = this.defaults.getRetry();
+		RetryConfig fallback = RetryConfig.DEFAULT;
+		int maxRetries = atLeast(prefix, "retry.max-retries", own.getMaxRetries(), inherited.getMaxRetries(),
+				fallback.maxRetries(), 0);
+		Duration initialDelay = nonNegative(prefix, "retry.initial-delay", own.getInitialDelay(),
+				inherited.getInitialDelay(), fallback.initialDelay());
+		Duration maxDelay = nonNegative(prefix, "retry.max-delay", own.getMaxDelay(), inherited.getMaxDelay(),
+				fallback.maxDelay());
+		if (maxDelay.compareTo(initialDelay) < 0) {
+			throw new AsyncSqlConfigurationException(prefix + "retry.max-delay", "(" + maxDelay
+					+ ") is shorter than retry.initial-delay (" + initialDelay + ")",
+					"Make " + prefix + "retry.max-delay at least as long as retry.initial-delay.");
+		}
+		double base = pick(own.getExponentialBase(), inherited.getExponentialBase(), fallback.exponentialBase());
+		if (!(base >= 1.0) || Double.isInfinite(base)) {
+			throw new AsyncSqlConfigurationException(origin(prefix, own.getExponentialBase()) + "retry.exponential-base",
+					"must be a number >= 1 but was " + base, "Set it to 1.0 for fixed delays or more, such as 2.0.");
+		}
+		boolean jitter = pick(own.getJitter(), inherited.getJitter(), fallback.jitter());
+		return new RetryConfig(maxRetries, initialDelay, maxDelay, base, jitter);
+	}
+
+	private PoolSettings pool(String prefix, Node node) {
+		AsyncSqlProperties.Pool own = node.getPool();
+		AsyncSqlProperties.Pool inherited = this.defaults.getPool();
+		PoolSettings fallback = PoolSettings.DEFAULT;
+		int initialSize = atLeast(prefix, "pool.initial-size", own.getInitialSize(), inherited.getInitialSize(),
+				fallback.initialSize(), 0);
+		int maxSize = atLeast(prefix, "pool.max-size", own.getMaxSize(), inherited.getMaxSize(), fallback.maxSize(), 1);
+		if (maxSize < initialSize) {
+			throw new AsyncSqlConfigurationException(origin(prefix, own.getMaxSize()) + "pool.max-size", "(" + maxSize
+					+ ") is smaller than pool.initial-size (" + initialSize + ")",
+					"Raise pool.max-size to at least pool.initial-size, or lower pool.initial-size.");
+		}
+		return new PoolSettings(initialSize, maxSize,
+				positive(prefix, "pool.max-idle-time", own.getMaxIdleTime(), inherited.getMaxIdleTime(), fallback.maxIdleTime()),
+				positive(prefix, "pool.max-life-time", own.getMaxLifeTime(), inherited.getMaxLifeTime(), fallback.maxLifeTime()),
+				positive(prefix, "pool.max-acquire-time", own.getMaxAcquireTime(), inherited.getMaxAcquireTime(),
+						fallback.maxAcquireTime()),
+				positive(prefix, "pool.max-validation-time", own.getMaxValidationTime(), inherited.getMaxValidationTime(),
+						fallback.maxValidationTime()),
+				positive(prefix, "pool.max-create-connection-time", own.getMaxCreateConnectionTime(),
+						inherited.getMaxCreateConnectionTime(), fallback.maxCreateConnectionTime()));
+	}
+
+	private static <T> T pick(@Nullable T own, @Nullable T inherited, T fallback) {
+		return (own != null) ? own : (inherited != null) ? inherited : fallback;
+	}
+
+	private static String origin(String prefix, @Nullable Object own) {
+		return (own != null) ? prefix : DEFAULTS;
+	}
+
+	private static Duration positive(String prefix, String key, @Nullable Duration own, @Nullable Duration inherited,
+			Duration fallback) {
+		Duration value = pick(own, inherited, fallback);
+		if (value.isNegative() || value.isZero()) {
+			throw new AsyncSqlConfigurationException(origin(prefix, own) + key, "must be a positive duration but was "
+					+ value, "Set a positive duration such as 5s or 500ms.");
+		}
+		return value;
+	}
+
+	private static Duration nonNegative(String prefix, String key, @Nullable Duration own, @Nullable Duration inherited,
+			Duration fallback) {
+		Duration value = pick(own, inherited, fallback);
+		if (value.isNegative()) {
+			throw new AsyncSqlConfigurationException(origin(prefix, own) + key, "must not be negative but was " + value,
+					"Set a duration of zero or more, such as 100ms.");
+		}
+		return value;
+	}
+
+	private static int atLeast(String prefix, String key, @Nullable Integer own, @Nullable Integer inherited,
+			int fallback, int minimum) {
+		int value = pick(own, inherited, fallback);
+		if (value < minimum) {
+			throw new AsyncSqlConfigurationException(origin(prefix, own) + key, "must be >= " + minimum + " but was "
+					+ value, "Set " + key + " to " + minimum + " or more.");
+		}
+		return value;
+	}
+
+}
