@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Import;
  * closes them with the context), an {@link AsyncSqlNode} bean per node, a transaction manager per node and a
  * {@code ConnectionFactory} per pool (see {@link AsyncSqlBeanRegistrar}). Runs before Spring Boot's R2DBC
  * auto-configuration, which then backs off: the primary node's pool is the application's {@code ConnectionFactory}.
+ * Also provides the {@code OptimisticLockManager} and the {@code @OptimisticLocked} aspect.
  */
 @AutoConfiguration(
 		beforeName = { "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
@@ -34,7 +35,8 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass(AsyncSqlNode.class)
 @ConditionalOnBooleanProperty(name = "asyncsql.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncSqlProperties.class)
-@Import({ AsyncSqlBeanRegistrar.class, AsyncSqlAutoConfiguration.JsonCodecConfiguration.class })
+@Import({ AsyncSqlBeanRegistrar.class, AsyncSqlAutoConfiguration.JsonCodecConfiguration.class,
+		AsyncSqlLockingConfiguration.class })
 public final class AsyncSqlAutoConfiguration {
 
 	@Bean(destroyMethod = "close")

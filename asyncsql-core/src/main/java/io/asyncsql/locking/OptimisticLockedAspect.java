@@ -1,0 +1,167 @@
+package io.asyncsql.locking;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.aspectj.lang.ProceedingJoinPoint;
+import org.aspectj.lang.annotation.Around;
+import org.aspectj.lang.annotation.Aspect;
+import org.aspectj.lang.reflect.MethodSignature;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.dao.OptimisticLockingFailureException;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
+
+/**
+ * Implements {@link OptimisticLocked}. Ordered just before Spring's transaction advice, so it wraps it: every
+ * attempt runs in a fresh transaction.
+ */
+@Aspect
+public class OptimisticLockedAspect implements Ordered {
+
+	private static final Logger logger = LoggerFactory.getLogger(OptimisticLockedAspect.class);
+
+	/** The aspect's order: outside the transaction advice, which defaults to the lowest precedence. */
+	public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
+	private final LockingSettings defaults;
+
+	private final Scheduler timer;
+
+	private final ConcurrentHashMap<Method, Policy> policies = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the aspect.
+	 * @param defaults the values for unset attributes
+	 * @param timer runs delays of reactive methods
+	 */
+	public OptimisticLockedAspect(LockingSettings defaults, Scheduler timer) {
+		this.defaults = defaults;
+		this.timer = timer;
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	/**
+	 * Retries the advised method on version conflicts.
+	 * @param joinPoint the invocation
+	 * @param optimisticLocked the annotation
+	 * @return the method's result, retried
+	 * @throws Throwable the method's failure, or the last conflict once retries are used up
+	 */
+	@Around("@annotation(optimisticLocked)")
+	public Object retryOnConflict(ProceedingJoinPoint joinPoint, OptimisticLocked optimisticLocked) throws Throwable {
+		Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
+		Policy policy = this.policies.computeIfAbsent(method, m -> Policy.of(optimisticLocked, this.defaults));
+		Class<?> returnType = method.getReturnType();
+		if (Mono.class.isAssignableFrom(returnType)) {
+			return Mono.defer(() -> Mono.from(invoke(joinPoint))).retryWhen(policy.retry(this.timer, method));
+		}
+		if (Flux.class.isAssignableFrom(returnType) || Publisher.class.isAssignableFrom(returnType)) {
+			return Flux.defer(() -> invoke(joinPoint)).retryWhen(policy.retry(this.timer, method));
+		}
+		if (CompletionStage.class.isAssignableFrom(returnType)) {
+			return Mono.defer(() -> Mono.fromCompletionStage((CompletionStage<?>) proceed(joinPoint)))
+				.retryWhen(policy.retry(this.timer, method))
+				.toFuture();
+		}
+		// a plain method: retry on the calling thread, which the caller expects to block anyway
+		for (int retry = 0;; retry++) {
+			try {
+				return joinPoint.proceed();
+			}
+			catch (OptimisticLockingFailureException ex) {
+				if (retry >= policy.maxRetries) {
+					throw ex;
+				}
+				Duration delay = policy.delay(retry);
+				logger.debug("{}: version conflict, retry {} in {} ms", method.getName(), retry + 1, delay.toMillis());
+				Mono.delay(delay, this.timer).block();
+			}
+		}
+	}
+
+	private static Publisher<?> invoke(ProceedingJoinPoint joinPoint) {
+		return (Publisher<?>) proceed(joinPoint);
+	}
+
+	private static Object proceed(ProceedingJoinPoint joinPoint) {
+		try {
+			return joinPoint.proceed();
+		}
+		catch (Throwable ex) {
+			throw Exceptions.propagate(ex);
+		}
+	}
+
+	private record Policy(int maxRetries, Duration delay, double multiplier, boolean jitter) {
+
+		static Policy of(OptimisticLocked annotation, LockingSettings defaults) {
+			int maxRetries = (annotation.maxRetries() >= 0) ? annotation.maxRetries() : defaults.maxRetries();
+			Duration delay = annotation.retryDelay().isBlank() ? defaults.retryDelay()
+					: parseDuration(annotation.retryDelay());
+			double multiplier = (annotation.backoffMultiplier() >= 1) ? annotation.backoffMultiplier()
+					: defaults.retryBackoffMultiplier();
+			return new Policy(maxRetries, delay, multiplier, annotation.jitter());
+		}
+
+		// "50ms", "2s", "1m" or ISO-8601 "PT0.5S"
+		static Duration parseDuration(String text) {
+			String value = text.trim().toLowerCase(java.util.Locale.ROOT);
+			if (value.startsWith("p") || value.startsWith("-p")) {
+				return Duration.parse(value.toUpperCase(java.util.Locale.ROOT));
+			}
+			java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d+)(ns|us|ms|s|m|h|d)?").matcher(value);
+			if (!matcher.matches()) {
+				throw new IllegalArgumentException("@OptimisticLocked retryDelay '" + text
+						+ "' is not a duration such as 50ms, 2s or PT0.5S");
+			}
+			long amount = Long.parseLong(matcher.group(1));
+			String unit = (matcher.group(2) != null) ? matcher.group(2) : "ms";
+			return switch (unit) {
+				case "ns" -> Duration.ofNanos(amount);
+				case "us" -> Duration.ofNanos(amount * 1_000);
+				case "s" -> Duration.ofSeconds(amount);
+				case "m" -> Duration.ofMinutes(amount);
+				case "h" -> Duration.ofHours(amount);
+				case "d" -> Duration.ofDays(amount);
+				default -> Duration.ofMillis(amount);
+			};
+		}
+
+		Duration delay(int retry) {
+			double nanos = this.delay.toNanos() * Math.pow(this.multiplier, retry);
+			if (this.jitter) {
+				nanos *= 1.0 + ThreadLocalRandom.current().nextDouble(-0.25, 0.25);
+			}
+			return Duration.ofNanos((long) nanos);
+		}
+
+		Retry retry(Scheduler timer, Method method) {
+			return Retry.from(signals -> signals.concatMap(signal -> {
+				Throwable failure = signal.failure();
+				if (!(failure instanceof OptimisticLockingFailureException) || signal.totalRetries() >= this.maxRetries) {
+					return Mono.error(failure);
+				}
+				Duration wait = delay((int) signal.totalRetries());
+				logger.debug("{}: version conflict, retry {} in {} ms", method.getName(), signal.totalRetries() + 1,
+						wait.toMillis());
+				return Mono.delay(wait, timer);
+			}));
+		}
+
+	}
+
+}
