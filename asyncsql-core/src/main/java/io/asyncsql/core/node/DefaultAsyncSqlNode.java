@@ -27,6 +27,7 @@ import io.asyncsql.core.dialect.Dialects;
 import io.asyncsql.core.json.JsonCodec;
 import io.asyncsql.core.metrics.NodeMetrics;
 import io.asyncsql.core.metrics.QueryOutcome;
+import io.asyncsql.core.observation.AsyncSqlObservations;
 import io.asyncsql.core.pool.ConnectionPools;
 import io.asyncsql.core.pool.SharedPool;
 import io.asyncsql.core.retry.AttemptFailure;
@@ -45,6 +46,7 @@ import io.asyncsql.core.tx.NodeTransaction;
 import io.asyncsql.core.validation.ValidationRule;
 import io.asyncsql.core.validation.Violation;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.r2dbc.spi.Connection;
 import org.jspecify.annotations.Nullable;
@@ -286,7 +288,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			}
 			Mono<List<T>> attempt = Mono.usingWhen(begin(),
 					transaction -> Flux.from(work.apply(transaction))
-						.contextWrite(c -> ActiveTransactions.publish(c, this.pool, transaction))
+						.contextWrite(c -> transaction.publish(ActiveTransactions.publish(c, this.pool, transaction)))
 						.collectList()
 						.flatMap(values -> transaction.commit()
 							.onErrorMap(failure -> AttemptFailure.of(Phase.COMMIT, failure))
@@ -299,8 +301,10 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	private Mono<NodeTransaction> begin() {
 		return acquire().flatMap(connection -> Mono.from(connection.beginTransaction())
-			.then(Mono.fromSupplier(() -> new NodeTransaction(this.name, this.onConnection, connection, this.metrics,
-					this.settings.transactionTimeout(), this.timer, this::commitFailure)))
+			.then(Mono.deferContextual(context -> Mono.just(new NodeTransaction(this.name, this.onConnection, connection,
+					this.metrics, this.settings.transactionTimeout(), this.timer, this::commitFailure,
+					this.observations.isNoop() ? null : AsyncSqlObservations.startTransaction(this.observations,
+							context, this.name, databaseType())))))
 			.onErrorResume(failure -> Mono.from(connection.close())
 				.onErrorResume(ignored -> Mono.empty())
 				.then(Mono.error(AttemptFailure.of(Phase.EXECUTE, failure))))
@@ -495,15 +499,36 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		return false;
 	}
 
+	// Observes, times and logs one call. The asyncsql.queries timer and the asyncsql.query observation measure the
+	// same span: from subscription to the final signal.
 	private <T> Mono<T> timed(PreparedCall call, Mono<T> work) {
-		if (!this.metrics.isEnabled() && !logger.isDebugEnabled()) {
+		boolean observe = !this.observations.isNoop();
+		if (!observe && !this.metrics.isEnabled() && !logger.isDebugEnabled()) {
 			return work;
 		}
-		return Mono.defer(() -> {
+		return Mono.deferContextual(context -> {
 			long start = System.nanoTime();
-			return work.doOnSuccess(result -> record(call, QueryOutcome.SUCCESS, start, result))
-				.doOnError(error -> record(call, (error instanceof QueryTimeoutException) ? QueryOutcome.TIMEOUT
-						: QueryOutcome.ERROR, start, null));
+			Observation observation = observe ? AsyncSqlObservations.startQuery(this.observations, context, this.name,
+					databaseType(), call.kind(), call.sql()) : null;
+			Mono<T> measured = work.doOnSuccess(result -> {
+				record(call, QueryOutcome.SUCCESS, start, result);
+				if (observation != null) {
+					observation.stop();
+				}
+			}).doOnError(error -> {
+				record(call, (error instanceof QueryTimeoutException) ? QueryOutcome.TIMEOUT : QueryOutcome.ERROR, start,
+						null);
+				if (observation != null) {
+					observation.error(error);
+					observation.stop();
+				}
+			}).doOnCancel(() -> {
+				if (observation != null) {
+					observation.stop();
+				}
+			});
+			return (observation != null)
+					? measured.contextWrite(c -> c.put(AsyncSqlObservations.CONTEXT_KEY, observation)) : measured;
 		});
 	}
 

@@ -17,6 +17,8 @@ import io.asyncsql.core.QueryValidationException;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionStateException;
 import io.asyncsql.core.metrics.NodeMetrics;
+import io.asyncsql.core.observation.AsyncSqlObservations;
+import io.micrometer.observation.Observation;
 import io.r2dbc.spi.Connection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,6 +27,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.Context;
 
 /**
  * A transaction that owns a pooled connection from {@code BEGIN} until it ends. It ends by commit, by rollback,
@@ -65,6 +68,8 @@ public final class NodeTransaction implements SqlTransaction {
 
 	private final Disposable timeoutTask;
 
+	private final @Nullable Observation observation;
+
 	/**
 	 * Wraps a connection on which {@code BEGIN} has succeeded.
 	 * @param node the node name
@@ -74,14 +79,18 @@ public final class NodeTransaction implements SqlTransaction {
 	 * @param timeout how long the transaction may stay open
 	 * @param timer runs the timeout
 	 * @param commitFailure translates a failed COMMIT (a broken connection means an unknown outcome)
+	 * @param observation the started {@code asyncsql.transaction} observation, parent of the statements run in the
+	 * transaction and stopped when it ends, or {@code null}
 	 */
 	public NodeTransaction(String node, ConnectionBoundOperations operations, Connection connection,
-			NodeMetrics metrics, Duration timeout, Scheduler timer, Function<Throwable, AsyncSqlException> commitFailure) {
+			NodeMetrics metrics, Duration timeout, Scheduler timer, Function<Throwable, AsyncSqlException> commitFailure,
+			@Nullable Observation observation) {
 		this.node = node;
 		this.operations = operations;
 		this.connection = connection;
 		this.metrics = metrics;
 		this.commitFailure = commitFailure;
+		this.observation = observation;
 		this.timeoutTask = timer.schedule(() -> expire(timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
@@ -93,7 +102,7 @@ public final class NodeTransaction implements SqlTransaction {
 				return Mono.error(inactive);
 			}
 			return this.operations.execute(this.connection, query).onErrorResume(this::failed);
-		});
+		}).contextWrite(this::publish);
 	}
 
 	@Override
@@ -105,7 +114,7 @@ public final class NodeTransaction implements SqlTransaction {
 			}
 			return this.operations.stream(this.connection, query)
 				.onErrorResume(error -> this.<Map<String, @Nullable Object>>failed(error).flux());
-		});
+		}).contextWrite(this::publish);
 	}
 
 	@Override
@@ -116,7 +125,7 @@ public final class NodeTransaction implements SqlTransaction {
 				return Mono.error(inactive);
 			}
 			return this.operations.executeMany(this.connection, sql, paramSets).onErrorResume(this::failed);
-		});
+		}).contextWrite(this::publish);
 	}
 
 	@Override
@@ -157,6 +166,15 @@ public final class NodeTransaction implements SqlTransaction {
 	@Override
 	public boolean isActive() {
 		return this.state.get() == State.ACTIVE;
+	}
+
+	/**
+	 * Makes this transaction's observation the parent of observations made in a context.
+	 * @param context a subscriber context
+	 * @return the context, extended when the transaction is observed
+	 */
+	public Context publish(Context context) {
+		return (this.observation != null) ? context.put(AsyncSqlObservations.CONTEXT_KEY, this.observation) : context;
 	}
 
 	/**
@@ -211,6 +229,11 @@ public final class NodeTransaction implements SqlTransaction {
 			return Mono.empty();
 		}
 		this.timeoutTask.dispose();
+		if (this.observation != null) {
+			this.observation.lowCardinalityKeyValue(AsyncSqlObservations.OUTCOME,
+					(this.state.get() == State.COMMITTED) ? "commit" : "rollback");
+			this.observation.stop();
+		}
 		return Mono.from(this.connection.close());
 	}
 
