@@ -354,8 +354,8 @@ public final class QueryValidator {
 
 	// WORD /*..*/ WORD [/*..*/ WORD ...] with nothing else between, where some run of the words spells a keyword
 	private @Nullable Violation findSplitKeyword(List<SqlToken> tokens) {
-		for (int i = 0; i < tokens.size(); i++) {
-			if (tokens.get(i).type() != TokenType.WORD) {
+		for (int i = 0; i + 2 < tokens.size(); i++) {
+			if (tokens.get(i).type() != TokenType.WORD || !isBlockComment(tokens.get(i + 1))) {
 				continue;
 			}
 			StringBuilder joined = new StringBuilder(tokens.get(i).text());
