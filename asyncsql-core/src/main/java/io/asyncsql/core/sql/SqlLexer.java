@@ -83,13 +83,13 @@ public final class SqlLexer {
 		private TokenType next() {
 			char c = this.sql.charAt(this.pos);
 			char n = at(this.pos + 1);
-			if (Character.isWhitespace(c)) {
-				while (this.pos < this.length && Character.isWhitespace(this.sql.charAt(this.pos))) {
+			if (isWhitespace(c)) {
+				while (this.pos < this.length && isWhitespace(this.sql.charAt(this.pos))) {
 					this.pos++;
 				}
 				return TokenType.WHITESPACE;
 			}
-			if (c == '-' && n == '-' || c == '#' && SqlLexer.this.syntax.hashComments()) {
+			if (lineCommentAt(this.pos)) {
 				return lineComment();
 			}
 			if (c == '/' && n == '*') {
@@ -132,7 +132,7 @@ public final class SqlLexer {
 				this.pos++;
 				return TokenType.POSITIONAL_PARAMETER;
 			}
-			if (Character.isDigit(c) || c == '.' && Character.isDigit(n)) {
+			if (isDigit(c) || c == '.' && isDigit(n)) {
 				return number();
 			}
 			if (isIdentifierStart(c)) {
@@ -151,18 +151,37 @@ public final class SqlLexer {
 			};
 		}
 
+		private boolean lineCommentAt(int index) {
+			char c = at(index);
+			char n = at(index + 1);
+			SqlSyntax syntax = SqlLexer.this.syntax;
+			if (c == '-' && n == '-') {
+				// MySQL: "--" followed by anything but white space or a control character is two minus signs
+				return !syntax.dashCommentNeedsSpace() || index + 2 >= this.length || at(index + 2) <= ' '
+						|| at(index + 2) == '\u007f';
+			}
+			return c == '#' && syntax.hashComments() || c == '/' && n == '/' && syntax.doubleSlashComments();
+		}
+
 		private TokenType lineComment() {
-			while (this.pos < this.length && this.sql.charAt(this.pos) != '\n') {
+			boolean carriageReturnEnds = SqlLexer.this.syntax.carriageReturnEndsLineComment();
+			while (this.pos < this.length) {
+				char c = this.sql.charAt(this.pos);
+				if (c == '\n' || c == '\r' && carriageReturnEnds) {
+					break;
+				}
 				this.pos++;
 			}
 			return TokenType.COMMENT;
 		}
 
 		private TokenType blockComment() {
-			if (SqlLexer.this.syntax.executableComments() && at(this.pos + 2) == '!') {
-				// MySQL runs the body of /*! ... */ (optionally versioned: /*!50001 ... */): lex it as code
-				this.pos += 3;
-				while (this.pos < this.length && Character.isDigit(this.sql.charAt(this.pos))) {
+			int bang = (at(this.pos + 2) == 'M') ? this.pos + 3 : this.pos + 2;
+			if (SqlLexer.this.syntax.executableComments() && at(bang) == '!') {
+				// MySQL runs the body of /*! ... */ (optionally versioned: /*!50001 ... */), MariaDB also that of
+				// /*M! ... */: lex it as code
+				this.pos = bang + 1;
+				while (this.pos < this.length && isDigit(this.sql.charAt(this.pos))) {
 					this.pos++;
 				}
 				this.inExecutableComment = true;
@@ -219,9 +238,9 @@ public final class SqlLexer {
 
 		private TokenType dollar() {
 			char n = at(this.pos + 1);
-			if (Character.isDigit(n)) {
+			if (isDigit(n)) {
 				this.pos++;
-				while (this.pos < this.length && Character.isDigit(this.sql.charAt(this.pos))) {
+				while (this.pos < this.length && isDigit(this.sql.charAt(this.pos))) {
 					this.pos++;
 				}
 				return TokenType.POSITIONAL_PARAMETER;
@@ -230,7 +249,8 @@ public final class SqlLexer {
 				int tagEnd = this.pos + 1;
 				if (isIdentifierStart(at(tagEnd))) {
 					tagEnd++;
-					while (tagEnd < this.length && isTagPart(this.sql.charAt(tagEnd))) {
+					while (tagEnd < this.length && isIdentifierPart(this.sql.charAt(tagEnd))
+							&& this.sql.charAt(tagEnd) != '$') {
 						tagEnd++;
 					}
 				}
@@ -252,25 +272,33 @@ public final class SqlLexer {
 		}
 
 		private TokenType number() {
+			char c = this.sql.charAt(this.pos);
+			char radix = Character.toLowerCase(at(this.pos + 1));
+			if (c == '0' && (radix == 'x' || radix == 'o' || radix == 'b') && isHexDigit(at(this.pos + 2))) {
+				// 0x1F, 0o17, 0b101 (and digit separators in them)
+				this.pos += 2;
+				while (this.pos < this.length && (isHexDigit(this.sql.charAt(this.pos))
+						|| this.sql.charAt(this.pos) == '_' && isHexDigit(at(this.pos + 1)))) {
+					this.pos++;
+				}
+				return TokenType.NUMBER;
+			}
+			// letters after a number are not part of it: PostgreSQL reads "1or" as 1 followed by OR
 			boolean seenDot = false;
 			boolean seenExponent = false;
 			while (this.pos < this.length) {
-				char c = this.sql.charAt(this.pos);
-				if (Character.isDigit(c)) {
+				c = this.sql.charAt(this.pos);
+				if (isDigit(c) || c == '_' && isDigit(at(this.pos + 1))) {
 					this.pos++;
 				}
 				else if (c == '.' && !seenDot && !seenExponent && at(this.pos + 1) != '.') {
 					seenDot = true;
 					this.pos++;
 				}
-				else if ((c == 'e' || c == 'E') && !seenExponent && (Character.isDigit(at(this.pos + 1))
-						|| (at(this.pos + 1) == '+' || at(this.pos + 1) == '-') && Character.isDigit(at(this.pos + 2)))) {
+				else if ((c == 'e' || c == 'E') && !seenExponent && (isDigit(at(this.pos + 1))
+						|| (at(this.pos + 1) == '+' || at(this.pos + 1) == '-') && isDigit(at(this.pos + 2)))) {
 					seenExponent = true;
 					this.pos += 2;
-				}
-				else if (Character.isLetterOrDigit(c) || c == '_') {
-					// hex literals (0x1F), digit separators and other suffixes stay one token
-					this.pos++;
 				}
 				else {
 					break;
@@ -281,12 +309,13 @@ public final class SqlLexer {
 
 		private TokenType word(char c, char n) {
 			// string literals with a prefix: E'..', B'..', X'..', N'..', U&'..' and U&".."
-			if (n == '\'' && "EeBbXxNn".indexOf(c) >= 0) {
+			boolean escapeString = (c == 'E' || c == 'e') && SqlLexer.this.syntax.escapeStrings();
+			if (n == '\'' && ("BbXxNn".indexOf(c) >= 0 || escapeString)) {
 				this.pos++;
-				boolean escapes = (c == 'E' || c == 'e') || SqlLexer.this.syntax.backslashEscapes();
-				return quoted('\'', escapes, TokenType.STRING);
+				return quoted('\'', escapeString || SqlLexer.this.syntax.backslashEscapes(), TokenType.STRING);
 			}
-			if ((c == 'U' || c == 'u') && n == '&' && (at(this.pos + 2) == '\'' || at(this.pos + 2) == '"')) {
+			if ((c == 'U' || c == 'u') && n == '&' && (at(this.pos + 2) == '\'' || at(this.pos + 2) == '"')
+					&& SqlLexer.this.syntax.unicodeEscapes()) {
 				char quote = at(this.pos + 2);
 				this.pos += 2;
 				return quoted(quote, false, (quote == '\'') ? TokenType.STRING : TokenType.QUOTED_IDENTIFIER);
@@ -307,8 +336,7 @@ public final class SqlLexer {
 			while (this.pos < this.length) {
 				char c = this.sql.charAt(this.pos);
 				char n = at(this.pos + 1);
-				boolean commentStart = (c == '-' && n == '-') || (c == '/' && n == '*')
-						|| (c == '#' && SqlLexer.this.syntax.hashComments());
+				boolean commentStart = lineCommentAt(this.pos) || (c == '/' && n == '*');
 				boolean placeholder = (c == '?' && SqlLexer.this.syntax.questionMarkPlaceholders());
 				boolean executableCommentEnd = (c == '*' && n == '/' && this.inExecutableComment);
 				if (OPERATOR_CHARS.indexOf(c) < 0 || commentStart || placeholder || executableCommentEnd) {
@@ -321,16 +349,34 @@ public final class SqlLexer {
 
 	}
 
-	static boolean isIdentifierStart(char c) {
-		return Character.isLetter(c) || c == '_';
+	private boolean isWhitespace(char c) {
+		if (this.syntax.unicodeWhitespace()) {
+			return c <= ' ' || Character.isSpaceChar(c);
+		}
+		return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000b';
 	}
 
-	static boolean isIdentifierPart(char c) {
-		return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+	private boolean isIdentifierStart(char c) {
+		if (this.syntax.unicodeWhitespace()) {
+			return Character.isJavaIdentifierStart(c) && c != '$' || Character.isSurrogate(c);
+		}
+		// PostgreSQL and MySQL take every character outside ASCII as an identifier character
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= '\u0080';
 	}
 
-	private static boolean isTagPart(char c) {
-		return Character.isLetterOrDigit(c) || c == '_';
+	private boolean isIdentifierPart(char c) {
+		if (this.syntax.unicodeWhitespace()) {
+			return Character.isJavaIdentifierPart(c) || Character.isSurrogate(c);
+		}
+		return isIdentifierStart(c) || c >= '0' && c <= '9' || c == '$';
+	}
+
+	private static boolean isDigit(char c) {
+		return c >= '0' && c <= '9';
+	}
+
+	private static boolean isHexDigit(char c) {
+		return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
 	}
 
 }

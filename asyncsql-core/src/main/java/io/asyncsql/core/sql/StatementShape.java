@@ -5,8 +5,9 @@ import java.util.Locale;
 
 /**
  * The outline of the first statement of a token list: its kind, whether a {@code WITH} clause holds a
- * data-modifying CTE, and where its main keyword is. Found after leading comments and parentheses and after any
- * CTE list, so {@code WITH d AS (DELETE ...) SELECT ...} is a DELETE.
+ * data-modifying CTE, and where its main keyword is. Found after leading comments, empty statements ({@code ;}) and
+ * parentheses and after any CTE list (including PostgreSQL's {@code SEARCH} and {@code CYCLE} clauses), so
+ * {@code WITH d AS (DELETE ...) SELECT ...} is a DELETE.
  *
  * @param kind what the statement does; a data-modifying CTE decides it
  * @param modifyingCte whether a CTE inserts, updates or deletes
@@ -35,7 +36,11 @@ public record StatementShape(StatementKind kind, boolean modifyingCte, int mainK
 		}
 
 		StatementShape shape(int from) {
-			int i = skipOpenParens(next(from));
+			int i = next(from);
+			while (i >= 0 && this.tokens.get(i).type() == TokenType.SEMICOLON) {
+				i = next(i + 1);
+			}
+			i = skipOpenParens(i);
 			if (i < 0) {
 				return new StatementShape(StatementKind.OTHER, false, -1);
 			}
@@ -66,7 +71,7 @@ public record StatementShape(StatementKind kind, boolean modifyingCte, int mainK
 					if (modifying == null && (body.kind().isDml() || body.modifyingCte())) {
 						modifying = body.kind();
 					}
-					i = next(close + 1);
+					i = skipSearchAndCycle(next(close + 1));
 					if (i < 0 || this.tokens.get(i).type() != TokenType.COMMA) {
 						break;
 					}
@@ -79,6 +84,27 @@ public record StatementShape(StatementKind kind, boolean modifyingCte, int mainK
 			}
 			StatementKind kind = classify(this.tokens.get(i));
 			return new StatementShape((modifying != null) ? modifying : kind, modifying != null, i);
+		}
+
+		// SEARCH { DEPTH | BREADTH } FIRST BY columns SET column
+		// CYCLE columns SET column [ TO value DEFAULT value ] USING column
+		private int skipSearchAndCycle(int i) {
+			if (i >= 0 && this.tokens.get(i).isKeyword("SEARCH")) {
+				i = skipPast(i, "SET");
+			}
+			if (i >= 0 && this.tokens.get(i).isKeyword("CYCLE")) {
+				i = skipPast(i, "USING");
+			}
+			return i;
+		}
+
+		// the token after the one following the next occurrence of keyword: the column it names
+		private int skipPast(int i, String keyword) {
+			while (i >= 0 && !this.tokens.get(i).isKeyword(keyword)) {
+				i = next(i + 1);
+			}
+			int column = (i < 0) ? -1 : next(i + 1);
+			return (column < 0) ? -1 : next(column + 1);
 		}
 
 		private int skipOpenParens(int i) {

@@ -1,7 +1,5 @@
 package io.asyncsql.core.validation;
 
-import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -9,17 +7,31 @@ import java.util.Set;
 import io.asyncsql.core.cache.BoundedLruCache;
 import io.asyncsql.core.sql.SqlTemplate;
 import io.asyncsql.core.sql.SqlToken;
+import io.asyncsql.core.sql.StatementShape;
 import io.asyncsql.core.sql.TokenType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides whether a statement may be sent, on its lexed tokens only: literal and comment contents never count,
- * so {@code status = 'sleep'}, {@code 'a--b'} and {@code UNION ALL} pass while {@code DROP}, {@code pg_sleep(5)}
- * and {@code OR 1=1} do not. Verdicts are cached by SQL text. Thread-safe.
+ * Decides whether a statement may be sent, on its lexed tokens only: what a string literal or a comment says never
+ * counts, so {@code status = 'sleep'}, {@code 'a--b'} and {@code UNION ALL} pass while {@code DROP},
+ * {@code pg_sleep(5)} and {@code OR 1=1} do not. Verdicts are cached by SQL text, one cache per {@code allow-admin}
+ * setting. Thread-safe; {@link #validate} and {@link #check} never throw for any SQL text.
  * <p>
- * The checks, in order: unterminated literals, more than one statement, transaction control, dangerous functions
- * and clauses (refused even with {@code allow-admin}), administrative statements (unless {@code allow-admin}),
- * tautologies after {@code OR}, and keywords split by comments.
+ * The rules, in the order they are checked (the first that applies decides, see {@link ValidationRule}):
+ * <ol>
+ * <li>{@link ValidationRule#UNTERMINATED_LITERAL}: a literal, quoted identifier or comment is never closed;</li>
+ * <li>{@link ValidationRule#MULTIPLE_STATEMENTS}: more than one statement (a trailing {@code ;} is fine); when the
+ * first statement is transaction control, {@link ValidationRule#TRANSACTION_CONTROL} is reported instead;</li>
+ * <li>{@link ValidationRule#DANGEROUS_FUNCTION}: functions and clauses that sleep, read or write server files, run
+ * programs or reach other servers, even with {@code allow-admin};</li>
+ * <li>{@link ValidationRule#TRANSACTION_CONTROL}: {@code BEGIN}, {@code COMMIT}, {@code SAVEPOINT}...;</li>
+ * <li>{@link ValidationRule#ADMIN_STATEMENT}: DDL, privileges, maintenance, session identity, also behind
+ * {@code EXPLAIN ANALYZE} and PostgreSQL's table-creating {@code SELECT ... INTO}, unless {@code allow-admin};</li>
+ * <li>{@link ValidationRule#INJECTION_TAUTOLOGY}: a condition of constants after {@code OR};</li>
+ * <li>{@link ValidationRule#OBFUSCATED_KEYWORD}: a keyword split by a comment ({@code DR/**}{@code /OP}).</li>
+ * </ol>
+ * A statement's kind is read after leading comments, empty statements and parentheses, so none of them hides an
+ * administrative statement.
  */
 public final class QueryValidator {
 
@@ -28,10 +40,12 @@ public final class QueryValidator {
 
 	private static final Verdict PASS = new Verdict(null);
 
-	private static final Set<String> COMPARISONS = Set.of("=", "==", "<>", "!=", "<", ">", "<=", ">=");
+	// keywords worth hiding from a filter by splitting them with a comment
+	private static final Set<String> STATEMENT_WORDS = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE",
+			"UNION", "WHERE", "FROM", "INTO", "VALUES", "TABLE", "JOIN", "OR", "AND", "EXEC", "EXECUTE", "DECLARE",
+			"PROGRAM", "OUTFILE", "DUMPFILE");
 
-	private static final Set<String> STATEMENT_WORDS = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "UNION",
-			"WHERE", "FROM", "INTO", "VALUES", "EXEC", "EXECUTE", "DECLARE", "SLEEP", "BENCHMARK");
+	private static final Set<String> SET_SCOPES = Set.of("GLOBAL", "SESSION", "LOCAL", "PERSIST", "PERSIST_ONLY");
 
 	private final ValidationKeywords keywords;
 
@@ -42,7 +56,8 @@ public final class QueryValidator {
 	/**
 	 * Creates a validator.
 	 * @param keywords the dialect's keyword sets
-	 * @param cacheCapacity verdicts kept per {@code allow-admin} setting
+	 * @param cacheCapacity verdicts kept per {@code allow-admin} setting, {@code >= 1}
+	 * @throws IllegalArgumentException when {@code cacheCapacity} is less than 1
 	 */
 	public QueryValidator(ValidationKeywords keywords, int cacheCapacity) {
 		this.keywords = keywords;
@@ -50,8 +65,14 @@ public final class QueryValidator {
 		this.adminVerdicts = new BoundedLruCache<>(cacheCapacity);
 	}
 
+	/** @return the keyword sets this validator uses */
+	public ValidationKeywords keywords() {
+		return this.keywords;
+	}
+
 	/**
-	 * Validates a statement, using the cached verdict for its text when there is one.
+	 * Validates a statement, using the cached verdict for its text when there is one. A cached verdict is the very
+	 * same {@link Violation} instance (or {@code null}) every time.
 	 * @param template the lexed statement
 	 * @param allowAdmin whether administrative statements are allowed
 	 * @return the violation, or {@code null} when the statement may run
@@ -73,268 +94,296 @@ public final class QueryValidator {
 	public @Nullable Violation check(SqlTemplate template, boolean allowAdmin) {
 		List<SqlToken> tokens = template.tokens();
 		if (template.unterminated()) {
-			SqlToken last = tokens.get(tokens.size() - 1);
-			return new Violation(ValidationRule.UNTERMINATED_LITERAL, last.start(),
-					"a literal, quoted identifier or comment is never closed");
+			return new Violation(ValidationRule.UNTERMINATED_LITERAL, tokens.get(tokens.size() - 1).start(),
+					"a string literal, quoted identifier or comment is never closed");
 		}
-		List<SqlToken> words = significant(tokens);
-		if (words.isEmpty()) {
+		StatementTokens words = StatementTokens.of(tokens);
+		int start = words.statementStart();
+		if (start < 0) {
 			return null;
 		}
 		if (template.statementCount() > 1) {
-			SqlToken second = secondStatementStart(words);
+			if (isTransactionControl(words, start)) {
+				return transactionControl(words, start);
+			}
+			SqlToken second = secondStatement(words);
 			return new Violation(ValidationRule.MULTIPLE_STATEMENTS, second.start(),
 					"more than one statement (the second starts with " + describe(second) + ")");
 		}
-		Violation dangerous = findDangerous(words);
+		Violation dangerous = findDangerous(words, start);
 		if (dangerous != null) {
 			return dangerous;
 		}
-		SqlToken first = firstKeyword(words);
-		if (first != null) {
-			String keyword = upper(first);
-			int firstIndex = words.indexOf(first);
-			if (this.keywords.transactionControl().contains(keyword)
-					|| startsWithPhrase(words, firstIndex, this.keywords.transactionPhrases())) {
-				return new Violation(ValidationRule.TRANSACTION_CONTROL, first.start(),
-						"transaction control statement " + keyword + "; use beginTransaction() or inTransaction()");
-			}
-			if (!allowAdmin && (this.keywords.adminStatements().contains(keyword)
-					|| startsWithPhrase(words, firstIndex, this.keywords.adminPhrases()))) {
-				return new Violation(ValidationRule.ADMIN_STATEMENT, first.start(), "administrative statement " + keyword);
+		if (isTransactionControl(words, start)) {
+			return transactionControl(words, start);
+		}
+		if (!allowAdmin) {
+			Violation admin = findAdmin(words, start);
+			if (admin != null) {
+				return admin;
 			}
 		}
-		Violation tautology = findTautology(words);
-		if (tautology != null) {
-			return tautology;
+		int or = ConstantCondition.find(words, this.keywords.orOperators());
+		if (or >= 0) {
+			return new Violation(ValidationRule.INJECTION_TAUTOLOGY, words.get(or).start(),
+					"a condition made only of constants after " + words.get(or).text().toUpperCase(Locale.ROOT)
+							+ " (such as OR 1=1), a classic injection signature");
 		}
-		return findObfuscatedKeyword(tokens, allowAdmin);
+		return findSplitKeyword(tokens);
 	}
 
-	private static List<SqlToken> significant(List<SqlToken> tokens) {
-		List<SqlToken> significant = new ArrayList<>(tokens.size());
-		for (SqlToken token : tokens) {
-			if (token.type().isSignificant()) {
-				significant.add(token);
-			}
-		}
-		return significant;
-	}
+	// ------------------------------------------------------------------ multiple statements
 
-	private static SqlToken secondStatementStart(List<SqlToken> words) {
-		boolean afterSemicolon = false;
+	private static SqlToken secondStatement(StatementTokens words) {
 		boolean content = false;
-		for (SqlToken token : words) {
+		boolean afterSemicolon = false;
+		for (SqlToken token : words.list()) {
 			if (token.type() == TokenType.SEMICOLON) {
 				afterSemicolon = content;
 			}
+			else if (afterSemicolon) {
+				return token;
+			}
 			else {
-				if (afterSemicolon) {
-					return token;
-				}
 				content = true;
 			}
 		}
 		return words.get(words.size() - 1);
 	}
 
-	private static @Nullable SqlToken firstKeyword(List<SqlToken> words) {
-		for (SqlToken token : words) {
-			if (token.type() == TokenType.LEFT_PAREN) {
-				continue;
-			}
-			return (token.type() == TokenType.WORD) ? token : null;
-		}
-		return null;
+	// ------------------------------------------------------------------ transaction control
+
+	private boolean isTransactionControl(StatementTokens words, int start) {
+		String keyword = words.word(start);
+		return keyword != null && (this.keywords.transactionControl().contains(keyword)
+				|| words.firstPhraseAt(start, this.keywords.transactionPhrases()) != null
+				|| setAssignment(words, start, true) >= 0);
 	}
 
-	private @Nullable Violation findDangerous(List<SqlToken> words) {
-		String first = null;
+	private static Violation transactionControl(StatementTokens words, int start) {
+		return new Violation(ValidationRule.TRANSACTION_CONTROL, words.get(start).start(), "transaction control "
+				+ words.word(start) + "; use beginTransaction() or inTransaction() instead");
+	}
+
+	// ------------------------------------------------------------------ dangerous functions and clauses
+
+	private @Nullable Violation findDangerous(StatementTokens words, int start) {
+		List<String> statementPhrase = words.firstPhraseAt(start, this.keywords.dangerousStatements());
+		if (statementPhrase != null) {
+			return new Violation(ValidationRule.DANGEROUS_FUNCTION, words.get(start).start(),
+					"statement " + String.join(" ", statementPhrase));
+		}
+		String statement = words.word(start);
+		boolean definition = "CREATE".equals(statement) || "DO".equals(statement);
 		for (int i = 0; i < words.size(); i++) {
-			SqlToken token = words.get(i);
-			if (token.type() != TokenType.WORD && token.type() != TokenType.QUOTED_IDENTIFIER) {
+			String name = words.name(i);
+			if (name == null) {
 				continue;
 			}
-			String name = (token.type() == TokenType.WORD) ? upper(token) : IdentifierText.unquote(token, words, i)
-				.toUpperCase(Locale.ROOT);
-			if (first == null && token.type() == TokenType.WORD) {
-				first = name;
+			if (words.isCall(i) && this.keywords.isDangerousFunction(name)) {
+				return new Violation(ValidationRule.DANGEROUS_FUNCTION, words.get(i).start(),
+						"function " + name.toLowerCase(Locale.ROOT));
 			}
-			boolean call = i + 1 < words.size() && words.get(i + 1).type() == TokenType.LEFT_PAREN;
-			if (call && isDangerousFunction(name)) {
-				return new Violation(ValidationRule.DANGEROUS_FUNCTION, token.start(), "function " + name.toLowerCase(Locale.ROOT));
+			List<String> phrase = words.firstPhraseAt(i, this.keywords.dangerousPhrases());
+			if (phrase != null) {
+				return new Violation(ValidationRule.DANGEROUS_FUNCTION, words.get(i).start(), String.join(" ", phrase));
 			}
-			if (token.type() == TokenType.WORD) {
-				for (List<String> phrase : this.keywords.dangerousPhrases()) {
-					if (matchesPhrase(words, i, phrase)) {
-						return new Violation(ValidationRule.DANGEROUS_FUNCTION, token.start(), String.join(" ", phrase));
-					}
-				}
-				if (first != null && !name.equals(first) && this.keywords.dangerousStatementWords().contains(first + ":" + name)) {
-					return new Violation(ValidationRule.DANGEROUS_FUNCTION, token.start(), first + " ... " + name);
-				}
+			if (definition && "LANGUAGE".equals(name)
+					&& words.nameIn(i + 1, this.keywords.untrustedLanguages())) {
+				return new Violation(ValidationRule.DANGEROUS_FUNCTION, words.get(i).start(),
+						"LANGUAGE " + words.name(i + 1) + ", which runs code outside the database's control");
+			}
+		}
+		if (statement != null && this.keywords.fileStatements().contains(statement)) {
+			int clause = serverFileClause(words, start);
+			if (clause >= 0) {
+				String target = words.isWord(clause + 1, "PROGRAM") ? "a program" : "a file";
+				return new Violation(ValidationRule.DANGEROUS_FUNCTION, words.get(clause).start(),
+						statement + " " + words.word(clause) + " " + target + " on the database server");
 			}
 		}
 		return null;
 	}
 
-	private boolean isDangerousFunction(String name) {
-		if (this.keywords.dangerousFunctions().contains(name)) {
-			return true;
-		}
-		for (String prefix : this.keywords.dangerousFunctionPrefixes()) {
-			if (name.startsWith(prefix)) {
-				return true;
+	// TO or FROM, outside parentheses, followed by PROGRAM or a file name (a literal or a parameter) rather than a
+	// keyword such as STDIN
+	private static int serverFileClause(StatementTokens words, int start) {
+		int depth = 0;
+		for (int i = start + 1; i < words.size(); i++) {
+			TokenType type = words.type(i);
+			if (type == TokenType.LEFT_PAREN) {
+				depth++;
 			}
-		}
-		return false;
-	}
-
-	private static boolean startsWithPhrase(List<SqlToken> words, int index, List<List<String>> phrases) {
-		for (List<String> phrase : phrases) {
-			if (matchesPhrase(words, index, phrase)) {
-				return true;
+			else if (type == TokenType.RIGHT_PAREN) {
+				depth--;
 			}
-		}
-		return false;
-	}
-
-	private static boolean matchesPhrase(List<SqlToken> words, int index, List<String> phrase) {
-		if (index + phrase.size() > words.size()) {
-			return false;
-		}
-		for (int j = 0; j < phrase.size(); j++) {
-			SqlToken token = words.get(index + j);
-			if (token.type() != TokenType.WORD || !token.text().equalsIgnoreCase(phrase.get(j))) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	// OR <literal> <comparison> <literal> that is always true, OR TRUE, OR NOT FALSE, OR <non-zero number>
-	private static @Nullable Violation findTautology(List<SqlToken> words) {
-		for (int i = 0; i < words.size(); i++) {
-			SqlToken token = words.get(i);
-			if (!token.isKeyword("OR")) {
-				continue;
-			}
-			int j = i + 1;
-			while (j < words.size() && words.get(j).type() == TokenType.LEFT_PAREN) {
-				j++;
-			}
-			boolean negated = false;
-			if (j < words.size() && words.get(j).isKeyword("NOT")) {
-				negated = true;
-				j++;
-			}
-			if (j >= words.size()) {
-				return null;
-			}
-			SqlToken left = words.get(j);
-			SqlToken op = (j + 1 < words.size()) ? words.get(j + 1) : null;
-			SqlToken right = (j + 2 < words.size()) ? words.get(j + 2) : null;
-			if (op != null && right != null && op.type() == TokenType.OPERATOR && COMPARISONS.contains(op.text())) {
-				Boolean result = compare(left, op.text(), right);
-				if (result != null && result != negated) {
-					return new Violation(ValidationRule.INJECTION_TAUTOLOGY, token.start(), "always-true condition after OR");
+			else if (depth == 0 && (words.isWord(i, "TO") || words.isWord(i, "FROM"))) {
+				TokenType target = words.type(i + 1);
+				if (words.isWord(i + 1, "PROGRAM") || target == TokenType.STRING
+						|| target == TokenType.NAMED_PARAMETER || target == TokenType.POSITIONAL_PARAMETER) {
+					return i;
 				}
-				continue;
 			}
-			if (isEndOfCondition(op)) {
-				Boolean value = truthValue(left);
-				if (value != null && value != negated) {
-					return new Violation(ValidationRule.INJECTION_TAUTOLOGY, token.start(), "always-true condition after OR");
-				}
+		}
+		return -1;
+	}
+
+	// ------------------------------------------------------------------ administrative statements
+
+	private @Nullable Violation findAdmin(StatementTokens words, int start) {
+		int statement = start;
+		String keyword = words.word(statement);
+		if ("EXPLAIN".equals(keyword)) {
+			// EXPLAIN ANALYZE runs the statement it explains
+			statement = words.explainedStatement(statement);
+			keyword = words.word(statement);
+		}
+		if (keyword == null) {
+			return null;
+		}
+		if (this.keywords.adminStatements().contains(keyword)) {
+			return admin(words, statement, "administrative statement " + keyword);
+		}
+		List<String> phrase = words.firstPhraseAt(statement, this.keywords.adminPhrases());
+		if (phrase != null) {
+			return admin(words, statement, "administrative statement " + String.join(" ", phrase));
+		}
+		int assignment = setAssignment(words, statement, false);
+		if (assignment >= 0) {
+			return admin(words, assignment, "SET " + assignmentScope(words, assignment)
+					+ ", which changes the server for every session");
+		}
+		if (this.keywords.selectIntoCreatesTable()) {
+			int into = selectInto(words, statement);
+			if (into >= 0) {
+				return admin(words, into, "SELECT ... INTO, which creates a table");
 			}
 		}
 		return null;
 	}
 
-	private static boolean isEndOfCondition(@Nullable SqlToken next) {
-		return next == null || next.type() == TokenType.RIGHT_PAREN || next.type() == TokenType.SEMICOLON
-				|| next.isKeyword("OR") || next.isKeyword("AND") || next.isKeyword("ORDER") || next.isKeyword("LIMIT")
-				|| next.isKeyword("GROUP") || next.isKeyword("UNION");
+	private static Violation admin(StatementTokens words, int index, String detail) {
+		return new Violation(ValidationRule.ADMIN_STATEMENT, words.get(index).start(), detail);
 	}
 
-	private static @Nullable Boolean truthValue(SqlToken token) {
-		if (token.isKeyword("TRUE")) {
-			return true;
+	/*
+	 * In a SET statement of a dialect with assignment lists (MySQL), the first assignment that sets a transaction
+	 * setting (transactionSettings = true) or uses a server-wide scope (false): SET GLOBAL x = 1,
+	 * SET @@GLOBAL.x = 1, SET a = 1, PERSIST b = 2, SET @@session.autocommit = 0. Returns where that assignment
+	 * starts.
+	 */
+	private int setAssignment(StatementTokens words, int start, boolean transactionSettings) {
+		Set<String> wanted = transactionSettings ? this.keywords.transactionSettings() : this.keywords.adminSetScopes();
+		if (wanted.isEmpty() || !words.isWord(start, "SET")) {
+			return -1;
 		}
-		if (token.isKeyword("FALSE")) {
-			return false;
+		int depth = 0;
+		boolean assignmentStart = true;
+		for (int i = start + 1; i < words.size(); i++) {
+			TokenType type = words.type(i);
+			if (assignmentStart) {
+				assignmentStart = false;
+				String found = transactionSettings ? assignedSetting(words, i) : assignmentScope(words, i);
+				if (found != null && wanted.contains(found)) {
+					return i;
+				}
+			}
+			if (type == TokenType.LEFT_PAREN) {
+				depth++;
+			}
+			else if (type == TokenType.RIGHT_PAREN) {
+				depth--;
+			}
+			else if (type == TokenType.COMMA && depth == 0) {
+				assignmentStart = true;
+			}
 		}
-		BigDecimal number = number(token);
-		return (number != null) ? number.signum() != 0 : null;
+		return -1;
 	}
 
-	private static @Nullable Boolean compare(SqlToken left, String op, SqlToken right) {
-		int order;
-		BigDecimal l = number(left);
-		BigDecimal r = number(right);
-		if (l != null && r != null) {
-			order = l.compareTo(r);
+	// the scope of an assignment: GLOBAL in "GLOBAL x = 1" and in "@@GLOBAL.x = 1"
+	private static @Nullable String assignmentScope(StatementTokens words, int assignment) {
+		if (isSystemVariableMarker(words, assignment)) {
+			return words.get(assignment + 2).text().equals(".") ? words.name(assignment + 1) : null;
 		}
-		else if (left.type() == TokenType.STRING && right.type() == TokenType.STRING) {
-			order = IdentifierText.stringContent(left).compareTo(IdentifierText.stringContent(right));
-		}
-		else if (left.type() == TokenType.WORD && right.type() == TokenType.WORD && left.text().equalsIgnoreCase(right.text())
-				&& (left.isKeyword("TRUE") || left.isKeyword("FALSE"))) {
-			order = 0;
-		}
-		else {
-			return null;
-		}
-		return switch (op) {
-			case "=", "==" -> order == 0;
-			case "<>", "!=" -> order != 0;
-			case "<" -> order < 0;
-			case ">" -> order > 0;
-			case "<=" -> order <= 0;
-			case ">=" -> order >= 0;
-			default -> null;
-		};
+		return words.wordIn(assignment, SET_SCOPES) ? words.word(assignment) : null;
 	}
 
-	private static @Nullable BigDecimal number(SqlToken token) {
-		String text = (token.type() == TokenType.NUMBER) ? token.text()
-				: (token.type() == TokenType.STRING) ? IdentifierText.stringContent(token) : null;
-		if (text == null) {
-			return null;
+	// the setting an assignment sets: AUTOCOMMIT in "autocommit = 0", "SESSION autocommit = 0",
+	// "@@autocommit = 0" and "@@session.autocommit = 0"
+	private static @Nullable String assignedSetting(StatementTokens words, int assignment) {
+		int name = assignment;
+		if (isSystemVariableMarker(words, assignment)) {
+			name = (words.get(assignment + 2).text().equals(".")) ? assignment + 3 : assignment + 1;
 		}
-		try {
-			return new BigDecimal(text.trim());
+		else if (words.wordIn(assignment, SET_SCOPES)) {
+			name = assignment + 1;
 		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
+		return words.name(name);
 	}
 
-	// WORD /*...*/ WORD with nothing else between, spelling a keyword: DR/**/OP
-	private @Nullable Violation findObfuscatedKeyword(List<SqlToken> tokens, boolean allowAdmin) {
+	private static boolean isSystemVariableMarker(StatementTokens words, int index) {
+		return words.type(index) == TokenType.OPERATOR && words.get(index).text().equals("@@")
+				&& index + 2 < words.size();
+	}
+
+	// PostgreSQL: SELECT ... INTO name outside parentheses creates a table
+	private static int selectInto(StatementTokens words, int statement) {
+		StatementShape shape = StatementShape.of(words.list().subList(statement, words.size()));
+		int main = (shape.mainKeyword() < 0) ? -1 : statement + shape.mainKeyword();
+		if (!words.isWord(main, "SELECT")) {
+			return -1;
+		}
+		int depth = 0;
+		for (int i = main + 1; i < words.size() && depth >= 0; i++) {
+			TokenType type = words.type(i);
+			if (type == TokenType.LEFT_PAREN) {
+				depth++;
+			}
+			else if (type == TokenType.RIGHT_PAREN) {
+				depth--;
+			}
+			else if (depth == 0 && words.isWord(i, "INTO")) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	// ------------------------------------------------------------------ keywords split by comments
+
+	// WORD /*..*/ WORD [/*..*/ WORD ...] with nothing else between, where some run of the words spells a keyword
+	private @Nullable Violation findSplitKeyword(List<SqlToken> tokens) {
 		for (int i = 0; i + 2 < tokens.size(); i++) {
-			SqlToken a = tokens.get(i);
-			SqlToken comment = tokens.get(i + 1);
-			SqlToken b = tokens.get(i + 2);
-			if (a.type() == TokenType.WORD && comment.type() == TokenType.COMMENT && b.type() == TokenType.WORD
-					&& comment.text().startsWith("/*")) {
-				String joined = (a.text() + b.text()).toUpperCase(Locale.ROOT);
-				if (STATEMENT_WORDS.contains(joined) || this.keywords.adminStatements().contains(joined)
-						|| this.keywords.transactionControl().contains(joined) || isDangerousFunction(joined)) {
-					return new Violation(ValidationRule.OBFUSCATED_KEYWORD, a.start(), "keyword " + joined
-							+ " split by a comment");
+			if (tokens.get(i).type() != TokenType.WORD || !isBlockComment(tokens.get(i + 1))) {
+				continue;
+			}
+			StringBuilder joined = new StringBuilder(tokens.get(i).text());
+			for (int j = i + 2; j < tokens.size() && isBlockComment(tokens.get(j - 1))
+					&& tokens.get(j).type() == TokenType.WORD; j += 2) {
+				joined.append(tokens.get(j).text());
+				String candidate = joined.toString().toUpperCase(Locale.ROOT);
+				if (isKeywordWorthHiding(candidate)) {
+					return new Violation(ValidationRule.OBFUSCATED_KEYWORD, tokens.get(i).start(),
+							"keyword " + candidate + " split by a comment");
 				}
 			}
 		}
 		return null;
 	}
 
-	private static String upper(SqlToken token) {
-		return token.text().toUpperCase(Locale.ROOT);
+	private static boolean isBlockComment(SqlToken token) {
+		return token.type() == TokenType.COMMENT && token.text().startsWith("/*");
+	}
+
+	private boolean isKeywordWorthHiding(String word) {
+		return STATEMENT_WORDS.contains(word) || this.keywords.adminStatements().contains(word)
+				|| this.keywords.transactionControl().contains(word) || this.keywords.isDangerousFunction(word);
 	}
 
 	private static String describe(SqlToken token) {
-		return (token.type() == TokenType.WORD) ? upper(token) : token.type().name().toLowerCase(Locale.ROOT);
+		return (token.type() == TokenType.WORD) ? token.text().toUpperCase(Locale.ROOT)
+				: token.type().name().toLowerCase(Locale.ROOT).replace('_', ' ');
 	}
 
 	/** Kept in the cache; {@code violation} is {@code null} for statements that pass. */

@@ -1,83 +1,438 @@
 package io.asyncsql.core.validation;
 
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * The words a dialect's validator looks for. All upper case; matching ignores case.
- *
- * @param adminStatements first keywords of administrative statements (DDL, privileges, maintenance)
- * @param adminPhrases multi-word statement starts that are administrative, such as {@code SET ROLE}
- * @param transactionControl first keywords of transaction-control statements
- * @param transactionPhrases multi-word transaction-control starts, such as {@code SET TRANSACTION}
- * @param dangerousFunctions functions never allowed, matched by exact name
- * @param dangerousFunctionPrefixes functions never allowed, matched by prefix (for example {@code DBLINK})
- * @param dangerousPhrases word sequences never allowed anywhere, such as {@code INTO OUTFILE}
- * @param dangerousStatementWords words that make a statement of a given first keyword dangerous, such as
- * {@code PROGRAM} in {@code COPY}; each entry is {@code FIRST:WORD}
+ * The words a dialect's {@link QueryValidator} looks for. Immutable; build one with {@link #builder()} or use the
+ * sets for {@link #POSTGRESQL}, {@link #MYSQL} (also MariaDB) and {@link #H2}. Words are kept in upper case and
+ * matched ignoring case; a phrase is a sequence of words that must follow each other (comments between them do not
+ * matter).
  */
-public record ValidationKeywords(Set<String> adminStatements, List<List<String>> adminPhrases,
-		Set<String> transactionControl, List<List<String>> transactionPhrases, Set<String> dangerousFunctions,
-		Set<String> dangerousFunctionPrefixes, List<List<String>> dangerousPhrases,
-		Set<String> dangerousStatementWords) {
+public final class ValidationKeywords {
 
-	private static final Set<String> COMMON_ADMIN = Set.of("CREATE", "ALTER", "DROP", "TRUNCATE", "GRANT", "REVOKE",
-			"COMMENT", "ANALYZE", "ANALYSE", "LOCK", "RENAME");
+	private static final String[] COMMON_ADMIN = { "CREATE", "ALTER", "DROP", "TRUNCATE", "GRANT", "REVOKE", "COMMENT",
+			"ANALYZE", "ANALYSE", "LOCK", "RENAME" };
 
 	/** PostgreSQL. */
-	public static final ValidationKeywords POSTGRESQL = new ValidationKeywords(
-			union(COMMON_ADMIN, Set.of("VACUUM", "REINDEX", "CLUSTER", "REFRESH", "COPY", "DO", "LOAD", "CHECKPOINT",
-					"REASSIGN", "SECURITY", "IMPORT", "DISCARD")),
-			List.of(List.of("SET", "ROLE"), List.of("SET", "SESSION", "AUTHORIZATION"), List.of("RESET", "ROLE"),
-					List.of("RESET", "SESSION", "AUTHORIZATION"), List.of("SET", "LOCAL", "ROLE"),
-					List.of("SET", "LOCAL", "SESSION", "AUTHORIZATION"), List.of("SET", "SESSION", "ROLE"),
-					List.of("SECURITY", "LABEL"), List.of("IMPORT", "FOREIGN", "SCHEMA")),
-			Set.of("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"),
-			List.of(List.of("SET", "TRANSACTION"), List.of("SET", "SESSION", "CHARACTERISTICS"),
-					List.of("PREPARE", "TRANSACTION")),
-			Set.of("PG_SLEEP", "PG_SLEEP_FOR", "PG_SLEEP_UNTIL", "PG_READ_FILE", "PG_READ_BINARY_FILE", "PG_LS_DIR",
-					"PG_STAT_FILE", "LO_IMPORT", "LO_EXPORT", "PG_TERMINATE_BACKEND", "PG_CANCEL_BACKEND",
-					"PG_RELOAD_CONF", "PG_ROTATE_LOGFILE", "PG_PROMOTE", "PG_LOGDIR_LS", "PG_LS_LOGDIR",
-					"PG_LS_WALDIR", "PG_LS_TMPDIR", "PG_LS_ARCHIVE_STATUSDIR", "PG_FILE_WRITE", "PG_FILE_RENAME",
-					"PG_FILE_UNLINK", "QUERY_TO_XML", "CURRENT_SETTING_FILE"),
-			Set.of("DBLINK"),
-			List.of(List.of("TO", "PROGRAM"), List.of("FROM", "PROGRAM")),
-			Set.of("COPY:PROGRAM"));
+	public static final ValidationKeywords POSTGRESQL = builder()
+		.adminStatements(COMMON_ADMIN)
+		.adminStatements("VACUUM", "REINDEX", "CLUSTER", "REFRESH", "COPY", "DO", "LOAD", "CHECKPOINT", "REASSIGN",
+				"SECURITY", "IMPORT", "DISCARD")
+		.adminPhrases("SET ROLE", "SET SESSION ROLE", "SET LOCAL ROLE", "RESET ROLE", "SET SESSION AUTHORIZATION",
+				"SET SESSION SESSION AUTHORIZATION", "SET LOCAL SESSION AUTHORIZATION", "RESET SESSION AUTHORIZATION")
+		.selectIntoCreatesTable(true)
+		.transactionStatements("BEGIN", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE")
+		.transactionPhrases("START TRANSACTION", "SET TRANSACTION", "SET SESSION CHARACTERISTICS",
+				"PREPARE TRANSACTION")
+		.dangerousFunctions("PG_READ_FILE", "PG_READ_BINARY_FILE", "PG_STAT_FILE", "LO_IMPORT", "LO_EXPORT",
+				"PG_TERMINATE_BACKEND", "PG_CANCEL_BACKEND", "PG_RELOAD_CONF", "PG_ROTATE_LOGFILE", "PG_PROMOTE",
+				"PG_LOGDIR_LS", "PG_FILE_WRITE", "PG_FILE_RENAME", "PG_FILE_UNLINK", "PG_FILE_SYNC", "TS_STAT")
+		.dangerousFunctionPrefixes("PG_SLEEP", "PG_LS_", "DBLINK", "QUERY_TO_XML")
+		.untrustedLanguages("C", "INTERNAL", "PLPYTHONU", "PLPYTHON2U", "PLPYTHON3U", "PLPERLU", "PLTCLU")
+		.fileStatements("COPY")
+		.build();
 
 	/** MySQL and MariaDB. */
-	public static final ValidationKeywords MYSQL = new ValidationKeywords(
-			union(COMMON_ADMIN, Set.of("OPTIMIZE", "REPAIR", "FLUSH", "KILL", "INSTALL", "UNINSTALL", "SHUTDOWN",
-					"PURGE", "RESET", "CHANGE", "HANDLER", "CHECKSUM", "CACHE", "LOAD", "BINLOG", "RESTART", "CLONE",
-					"IMPORT")),
-			List.of(List.of("SET", "GLOBAL"), List.of("SET", "PERSIST"), List.of("SET", "PERSIST_ONLY"),
-					List.of("SET", "PASSWORD"), List.of("SET", "ROLE"), List.of("SET", "DEFAULT", "ROLE"),
-					List.of("SET", "@@GLOBAL")),
-			Set.of("BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "XA"),
-			List.of(List.of("SET", "TRANSACTION"), List.of("SET", "AUTOCOMMIT"), List.of("SET", "SESSION", "TRANSACTION")),
-			Set.of("SLEEP", "BENCHMARK", "LOAD_FILE", "SYS_EXEC", "SYS_EVAL"),
-			Set.of(),
-			List.of(List.of("INTO", "OUTFILE"), List.of("INTO", "DUMPFILE"), List.of("LOAD", "DATA"),
-					List.of("LOAD", "XML")),
-			Set.of());
+	public static final ValidationKeywords MYSQL = builder()
+		.adminStatements(COMMON_ADMIN)
+		.adminStatements("OPTIMIZE", "REPAIR", "CHECK", "CHECKSUM", "FLUSH", "KILL", "INSTALL", "UNINSTALL",
+				"SHUTDOWN", "RESTART", "PURGE", "RESET", "CHANGE", "STOP", "UNLOCK", "HANDLER", "CACHE", "LOAD",
+				"BINLOG", "CLONE", "IMPORT", "PREPARE", "EXECUTE", "DEALLOCATE", "USE")
+		.adminPhrases("SET PASSWORD", "SET ROLE", "SET DEFAULT ROLE", "SET RESOURCE GROUP", "START SLAVE",
+				"START REPLICA", "START GROUP_REPLICATION")
+		.adminSetScopes("GLOBAL", "PERSIST", "PERSIST_ONLY")
+		.transactionStatements("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "XA")
+		.transactionPhrases("START TRANSACTION", "SET TRANSACTION", "SET SESSION TRANSACTION")
+		.transactionSettings("AUTOCOMMIT")
+		.dangerousFunctions("SLEEP", "BENCHMARK", "LOAD_FILE", "SYS_EXEC", "SYS_EVAL", "SYS_GET", "SYS_SET")
+		.dangerousStatements("LOAD DATA", "LOAD XML")
+		.dangerousPhrases("INTO OUTFILE", "INTO DUMPFILE", "SONAME")
+		.orOperators("||")
+		.build();
 
 	/** H2. */
-	public static final ValidationKeywords H2 = new ValidationKeywords(
-			union(COMMON_ADMIN, Set.of("SCRIPT", "RUNSCRIPT", "BACKUP", "SHUTDOWN", "CHECKPOINT")),
-			List.of(List.of("SET", "EXCLUSIVE"), List.of("SET", "PASSWORD"), List.of("SET", "SALT"),
-					List.of("SET", "DATABASE_EVENT_LISTENER"), List.of("SET", "CLUSTER"), List.of("SET", "ALLOW_LITERALS"),
-					List.of("SET", "ADMIN")),
-			Set.of("BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"),
-			List.of(List.of("SET", "AUTOCOMMIT"), List.of("SET", "TRANSACTION"), List.of("PREPARE", "COMMIT")),
-			Set.of("SLEEP", "FILE_READ", "FILE_WRITE", "CSVREAD", "CSVWRITE", "LINK_SCHEMA", "SYSTEM_RANGE_SLEEP"),
-			Set.of(),
-			List.of(List.of("CREATE", "ALIAS"), List.of("CREATE", "TRIGGER")),
-			Set.of());
+	public static final ValidationKeywords H2 = builder()
+		.adminStatements(COMMON_ADMIN)
+		.adminStatements("SCRIPT", "RUNSCRIPT", "BACKUP", "SHUTDOWN", "CHECKPOINT")
+		.adminPhrases("SET EXCLUSIVE", "SET PASSWORD", "SET SALT", "SET CLUSTER", "SET ALLOW_LITERALS",
+				"SET DB_CLOSE_DELAY", "SET WRITE_DELAY", "SET CACHE_SIZE", "SET MAX_LOG_SIZE", "SET MAX_MEMORY_ROWS",
+				"SET MAX_MEMORY_UNDO", "SET MAX_OPERATION_MEMORY", "SET THROTTLE", "SET TRACE_LEVEL_FILE",
+				"SET TRACE_LEVEL_SYSTEM_OUT", "SET TRACE_MAX_FILE_SIZE", "SET REFERENTIAL_INTEGRITY",
+				"SET RETENTION_TIME", "SET COMPRESS_LOB", "SET DEFAULT_TABLE_TYPE", "SET IGNORECASE", "SET CREATE_BUILD",
+				"SET LOG", "SET MODE")
+		.transactionStatements("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+		.transactionPhrases("START TRANSACTION", "SET AUTOCOMMIT", "SET SESSION CHARACTERISTICS", "PREPARE COMMIT")
+		.dangerousFunctions("FILE_READ", "FILE_WRITE", "CSVREAD", "CSVWRITE", "LINK_SCHEMA", "CANCEL_SESSION",
+				"ABORT_SESSION")
+		.dangerousStatements("CREATE ALIAS", "CREATE FORCE ALIAS", "CREATE TRIGGER", "CREATE FORCE TRIGGER",
+				"SET DATABASE_EVENT_LISTENER", "SET JAVA_OBJECT_SERIALIZER")
+		.dangerousPhrases("LINKED TABLE")
+		.fileStatements("SCRIPT", "BACKUP", "RUNSCRIPT")
+		.build();
 
-	private static Set<String> union(Set<String> a, Set<String> b) {
-		Set<String> union = new HashSet<>(a);
-		union.addAll(b);
-		return Set.copyOf(union);
+	private final Set<String> adminStatements;
+
+	private final List<List<String>> adminPhrases;
+
+	private final Set<String> adminSetScopes;
+
+	private final boolean selectIntoCreatesTable;
+
+	private final Set<String> transactionStatements;
+
+	private final List<List<String>> transactionPhrases;
+
+	private final Set<String> transactionSettings;
+
+	private final Set<String> dangerousFunctions;
+
+	private final Set<String> dangerousFunctionPrefixes;
+
+	private final List<List<String>> dangerousStatements;
+
+	private final List<List<String>> dangerousPhrases;
+
+	private final Set<String> untrustedLanguages;
+
+	private final Set<String> fileStatements;
+
+	private final Set<String> orOperators;
+
+	private ValidationKeywords(Builder builder) {
+		this.adminStatements = Set.copyOf(builder.adminStatements);
+		this.adminPhrases = List.copyOf(builder.adminPhrases);
+		this.adminSetScopes = Set.copyOf(builder.adminSetScopes);
+		this.selectIntoCreatesTable = builder.selectIntoCreatesTable;
+		this.transactionStatements = Set.copyOf(builder.transactionStatements);
+		this.transactionPhrases = List.copyOf(builder.transactionPhrases);
+		this.transactionSettings = Set.copyOf(builder.transactionSettings);
+		this.dangerousFunctions = Set.copyOf(builder.dangerousFunctions);
+		this.dangerousFunctionPrefixes = Set.copyOf(builder.dangerousFunctionPrefixes);
+		this.dangerousStatements = List.copyOf(builder.dangerousStatements);
+		this.dangerousPhrases = List.copyOf(builder.dangerousPhrases);
+		this.untrustedLanguages = Set.copyOf(builder.untrustedLanguages);
+		this.fileStatements = Set.copyOf(builder.fileStatements);
+		this.orOperators = Set.copyOf(builder.orOperators);
+	}
+
+	/**
+	 * Starts an empty set of keywords.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/** @return first keywords of administrative statements (DDL, privileges, maintenance), such as {@code DROP} */
+	public Set<String> adminStatements() {
+		return this.adminStatements;
+	}
+
+	/** @return statement starts that are administrative, such as {@code SET ROLE} */
+	public List<List<String>> adminPhrases() {
+		return this.adminPhrases;
+	}
+
+	/**
+	 * Scopes that make an assignment of a {@code SET} statement administrative because it changes the server for
+	 * every session, such as MySQL's {@code GLOBAL} ({@code SET GLOBAL x = 1}, {@code SET @@GLOBAL.x = 1}, also
+	 * after a comma: {@code SET a = 1, GLOBAL b = 2}).
+	 * @return the scopes; empty where {@code SET} has no such scopes
+	 */
+	public Set<String> adminSetScopes() {
+		return this.adminSetScopes;
+	}
+
+	/**
+	 * Whether {@code SELECT ... INTO name} creates a table (PostgreSQL), which makes it administrative.
+	 * @return {@code true} for PostgreSQL
+	 */
+	public boolean selectIntoCreatesTable() {
+		return this.selectIntoCreatesTable;
+	}
+
+	/** @return first keywords of transaction-control statements, such as {@code COMMIT} */
+	public Set<String> transactionControl() {
+		return this.transactionStatements;
+	}
+
+	/** @return transaction-control statement starts, such as {@code SET TRANSACTION} */
+	public List<List<String>> transactionPhrases() {
+		return this.transactionPhrases;
+	}
+
+	/**
+	 * Settings whose assignment in a {@code SET} statement controls transactions, such as MySQL's
+	 * {@code autocommit} (in any scope: {@code SET autocommit = 0}, {@code SET @@session.autocommit = 0}).
+	 * @return the settings; empty where {@code SET} assigns no such setting
+	 */
+	public Set<String> transactionSettings() {
+		return this.transactionSettings;
+	}
+
+	/** @return functions that are never allowed, by exact name */
+	public Set<String> dangerousFunctions() {
+		return this.dangerousFunctions;
+	}
+
+	/** @return functions that are never allowed, by prefix, such as {@code PG_SLEEP} or {@code DBLINK} */
+	public Set<String> dangerousFunctionPrefixes() {
+		return this.dangerousFunctionPrefixes;
+	}
+
+	/**
+	 * Statement starts that are never allowed, such as MySQL's {@code LOAD DATA} or H2's {@code CREATE ALIAS}
+	 * (which compiles Java code).
+	 * @return the phrases
+	 */
+	public List<List<String>> dangerousStatements() {
+		return this.dangerousStatements;
+	}
+
+	/** @return phrases never allowed anywhere in a statement, such as {@code INTO OUTFILE} */
+	public List<List<String>> dangerousPhrases() {
+		return this.dangerousPhrases;
+	}
+
+	/**
+	 * Procedural languages that run code outside the database's control ({@code C}, {@code plpython3u}...), never
+	 * allowed after {@code LANGUAGE} in a {@code CREATE} or {@code DO} statement.
+	 * @return the language names
+	 */
+	public Set<String> untrustedLanguages() {
+		return this.untrustedLanguages;
+	}
+
+	/**
+	 * Statements that read or write a file on the database server, or run a program there, when their {@code TO}
+	 * or {@code FROM} clause names one ({@code PROGRAM}, a literal or a parameter rather than a keyword such as
+	 * {@code STDIN}), such as PostgreSQL's {@code COPY}; such a statement is never allowed.
+	 * @return the first keywords of such statements
+	 */
+	public Set<String> fileStatements() {
+		return this.fileStatements;
+	}
+
+	/** @return operators that mean {@code OR}, such as MySQL's {@code ||} */
+	public Set<String> orOperators() {
+		return this.orOperators;
+	}
+
+	/**
+	 * Whether a function name (upper case) is one of the dangerous functions.
+	 * @param name the function name in upper case
+	 * @return {@code true} when calling it is never allowed
+	 */
+	public boolean isDangerousFunction(String name) {
+		if (this.dangerousFunctions.contains(name)) {
+			return true;
+		}
+		for (String prefix : this.dangerousFunctionPrefixes) {
+			if (name.startsWith(prefix)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Collects keywords. Every method adds to what was given before; words are upper-cased, phrases are split at
+	 * spaces.
+	 */
+	public static final class Builder {
+
+		private final Set<String> adminStatements = new LinkedHashSet<>();
+
+		private final List<List<String>> adminPhrases = new ArrayList<>();
+
+		private final Set<String> adminSetScopes = new LinkedHashSet<>();
+
+		private boolean selectIntoCreatesTable;
+
+		private final Set<String> transactionStatements = new LinkedHashSet<>();
+
+		private final List<List<String>> transactionPhrases = new ArrayList<>();
+
+		private final Set<String> transactionSettings = new LinkedHashSet<>();
+
+		private final Set<String> dangerousFunctions = new LinkedHashSet<>();
+
+		private final Set<String> dangerousFunctionPrefixes = new LinkedHashSet<>();
+
+		private final List<List<String>> dangerousStatements = new ArrayList<>();
+
+		private final List<List<String>> dangerousPhrases = new ArrayList<>();
+
+		private final Set<String> untrustedLanguages = new LinkedHashSet<>();
+
+		private final Set<String> fileStatements = new LinkedHashSet<>();
+
+		private final Set<String> orOperators = new LinkedHashSet<>();
+
+		private Builder() {
+		}
+
+		/**
+		 * Adds first keywords of administrative statements.
+		 * @param keywords the keywords
+		 * @return this builder
+		 * @see ValidationKeywords#adminStatements()
+		 */
+		public Builder adminStatements(String... keywords) {
+			return words(this.adminStatements, keywords);
+		}
+
+		/**
+		 * Adds administrative statement starts.
+		 * @param phrases phrases such as {@code "SET ROLE"}
+		 * @return this builder
+		 * @see ValidationKeywords#adminPhrases()
+		 */
+		public Builder adminPhrases(String... phrases) {
+			return phrases(this.adminPhrases, phrases);
+		}
+
+		/**
+		 * Adds {@code SET} scopes that change the server for every session.
+		 * @param scopes scopes such as {@code "GLOBAL"}
+		 * @return this builder
+		 * @see ValidationKeywords#adminSetScopes()
+		 */
+		public Builder adminSetScopes(String... scopes) {
+			return words(this.adminSetScopes, scopes);
+		}
+
+		/**
+		 * Sets whether {@code SELECT ... INTO name} creates a table. Default {@code false}.
+		 * @param createsTable whether it does
+		 * @return this builder
+		 */
+		public Builder selectIntoCreatesTable(boolean createsTable) {
+			this.selectIntoCreatesTable = createsTable;
+			return this;
+		}
+
+		/**
+		 * Adds first keywords of transaction-control statements.
+		 * @param keywords the keywords
+		 * @return this builder
+		 * @see ValidationKeywords#transactionControl()
+		 */
+		public Builder transactionStatements(String... keywords) {
+			return words(this.transactionStatements, keywords);
+		}
+
+		/**
+		 * Adds transaction-control statement starts.
+		 * @param phrases phrases such as {@code "SET TRANSACTION"}
+		 * @return this builder
+		 * @see ValidationKeywords#transactionPhrases()
+		 */
+		public Builder transactionPhrases(String... phrases) {
+			return phrases(this.transactionPhrases, phrases);
+		}
+
+		/**
+		 * Adds settings whose assignment controls transactions.
+		 * @param settings settings such as {@code "AUTOCOMMIT"}
+		 * @return this builder
+		 * @see ValidationKeywords#transactionSettings()
+		 */
+		public Builder transactionSettings(String... settings) {
+			return words(this.transactionSettings, settings);
+		}
+
+		/**
+		 * Adds functions that are never allowed, by exact name.
+		 * @param names the function names
+		 * @return this builder
+		 */
+		public Builder dangerousFunctions(String... names) {
+			return words(this.dangerousFunctions, names);
+		}
+
+		/**
+		 * Adds functions that are never allowed, by prefix.
+		 * @param prefixes the name prefixes
+		 * @return this builder
+		 */
+		public Builder dangerousFunctionPrefixes(String... prefixes) {
+			return words(this.dangerousFunctionPrefixes, prefixes);
+		}
+
+		/**
+		 * Adds statement starts that are never allowed.
+		 * @param phrases phrases such as {@code "LOAD DATA"}
+		 * @return this builder
+		 * @see ValidationKeywords#dangerousStatements()
+		 */
+		public Builder dangerousStatements(String... phrases) {
+			return phrases(this.dangerousStatements, phrases);
+		}
+
+		/**
+		 * Adds procedural languages that are never allowed.
+		 * @param languages language names such as {@code "C"}
+		 * @return this builder
+		 * @see ValidationKeywords#untrustedLanguages()
+		 */
+		public Builder untrustedLanguages(String... languages) {
+			return words(this.untrustedLanguages, languages);
+		}
+
+		/**
+		 * Adds phrases that are never allowed anywhere.
+		 * @param phrases phrases such as {@code "INTO OUTFILE"}
+		 * @return this builder
+		 */
+		public Builder dangerousPhrases(String... phrases) {
+			return phrases(this.dangerousPhrases, phrases);
+		}
+
+		/**
+		 * Adds statements that reach server files or programs through a {@code TO} or {@code FROM} clause.
+		 * @param keywords first keywords such as {@code "COPY"}
+		 * @return this builder
+		 * @see ValidationKeywords#fileStatements()
+		 */
+		public Builder fileStatements(String... keywords) {
+			return words(this.fileStatements, keywords);
+		}
+
+		/**
+		 * Adds operators that mean {@code OR}.
+		 * @param operators operators such as {@code "||"}
+		 * @return this builder
+		 */
+		public Builder orOperators(String... operators) {
+			this.orOperators.addAll(Arrays.asList(operators));
+			return this;
+		}
+
+		/** @return the keywords */
+		public ValidationKeywords build() {
+			return new ValidationKeywords(this);
+		}
+
+		private Builder words(Set<String> target, String... words) {
+			for (String word : words) {
+				target.add(word.toUpperCase(Locale.ROOT));
+			}
+			return this;
+		}
+
+		private Builder phrases(List<List<String>> target, String... phrases) {
+			for (String phrase : phrases) {
+				target.add(List.of(phrase.toUpperCase(Locale.ROOT).trim().split("\\s+")));
+			}
+			return this;
+		}
+
 	}
 
 }

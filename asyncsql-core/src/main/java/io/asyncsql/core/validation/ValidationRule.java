@@ -20,10 +20,17 @@ public enum ValidationRule {
 	/** DDL or another administrative statement on a node without {@code allow-admin}. */
 	ADMIN_STATEMENT("allow-admin: true"),
 
-	/** A function or clause that reads files, sleeps, runs programs or reaches other servers; never allowed. */
+	/**
+	 * A function, clause or statement that sleeps, reads or writes files on the server, runs programs, loads code or
+	 * reaches other servers ({@code pg_sleep}, {@code COPY ... TO PROGRAM}, {@code INTO OUTFILE}...); never allowed,
+	 * not even with {@code allow-admin}.
+	 */
 	DANGEROUS_FUNCTION(null),
 
-	/** A classic injection signature: a tautology such as {@code OR 1=1} or {@code OR 'a'='a'}. */
+	/**
+	 * A classic injection signature: a condition made only of constants after {@code OR}, such as {@code OR 1=1},
+	 * {@code OR 'a'='a'} or {@code OR TRUE}.
+	 */
 	INJECTION_TAUTOLOGY(null),
 
 	/** A keyword split by a comment ({@code DR/**}{@code /OP}), a common filter evasion. */

@@ -12,6 +12,8 @@ class SqlLexerTests {
 
 	private final SqlLexer mysql = new SqlLexer(SqlSyntax.MYSQL);
 
+	private final SqlLexer h2 = new SqlLexer(SqlSyntax.H2);
+
 	private List<String> significant(SqlLexer lexer, String sql) {
 		return lexer.tokenize(sql).tokens().stream().filter(t -> t.type().isSignificant())
 			.map(t -> t.type() + ":" + t.text()).toList();
@@ -112,6 +114,96 @@ class SqlLexerTests {
 	void numbersWithDecimalsAndExponents() {
 		assertThat(significant(this.postgres, "SELECT 1.5e-3, .5, 10")).containsExactly("WORD:SELECT",
 				"NUMBER:1.5e-3", "COMMA:,", "NUMBER:.5", "COMMA:,", "NUMBER:10");
+	}
+
+	// Each test below pins a place where the server reads code and a lexer that differed would see a literal or a
+	// comment: validation would then miss the code.
+
+	@Test
+	void mysqlDoubleDashIsACommentOnlyBeforeWhiteSpace() {
+		assertThat(significant(this.mysql, "SELECT 1--1")).containsExactly("WORD:SELECT", "NUMBER:1", "OPERATOR:--",
+				"NUMBER:1");
+		assertThat(significant(this.mysql, "SELECT --sleep(5)")).containsExactly("WORD:SELECT", "OPERATOR:--",
+				"WORD:sleep", "LEFT_PAREN:(", "NUMBER:5", "RIGHT_PAREN:)");
+		assertThat(significant(this.mysql, "SELECT 1 -- c\nFROM t")).containsExactly("WORD:SELECT", "NUMBER:1",
+				"WORD:FROM", "WORD:t");
+		assertThat(significant(this.mysql, "SELECT 1 --\tc")).containsExactly("WORD:SELECT", "NUMBER:1");
+		assertThat(significant(this.mysql, "SELECT 1 --")).containsExactly("WORD:SELECT", "NUMBER:1");
+		assertThat(significant(this.postgres, "SELECT 1--1")).containsExactly("WORD:SELECT", "NUMBER:1");
+	}
+
+	@Test
+	void lineCommentsEndAtCarriageReturnOnPostgresAndH2ButNotOnMysql() {
+		assertThat(significant(this.postgres, "SELECT 1 -- c\r; SELECT 2")).containsExactly("WORD:SELECT", "NUMBER:1",
+				"SEMICOLON:;", "WORD:SELECT", "NUMBER:2");
+		assertThat(significant(this.h2, "SELECT 1 -- c\r; SELECT 2")).containsExactly("WORD:SELECT", "NUMBER:1",
+				"SEMICOLON:;", "WORD:SELECT", "NUMBER:2");
+		assertThat(significant(this.mysql, "SELECT 1 # c\r'\n; SELECT 2")).containsExactly("WORD:SELECT", "NUMBER:1",
+				"SEMICOLON:;", "WORD:SELECT", "NUMBER:2");
+	}
+
+	@Test
+	void h2HasDoubleSlashCommentsNestedCommentsAndBacktickIdentifiers() {
+		assertThat(significant(this.h2, "SELECT 1 // it's\n; SELECT 2")).containsExactly("WORD:SELECT", "NUMBER:1",
+				"SEMICOLON:;", "WORD:SELECT", "NUMBER:2");
+		assertThat(significant(this.h2, "/* a /* b */ ' */ SELECT 1")).containsExactly("WORD:SELECT", "NUMBER:1");
+		assertThat(significant(this.h2, "SELECT `a'b` FROM t")).containsExactly("WORD:SELECT",
+				"QUOTED_IDENTIFIER:`a'b`", "WORD:FROM", "WORD:t");
+		assertThat(significant(this.postgres, "SELECT 1 // 2")).containsExactly("WORD:SELECT", "NUMBER:1",
+				"OPERATOR://", "NUMBER:2");
+	}
+
+	@Test
+	void escapeStringsOnlyWhereTheDialectHasThem() {
+		assertThat(significant(this.postgres, "SELECT E'\\';'")).containsExactly("WORD:SELECT", "STRING:E'\\';'");
+		assertThat(significant(this.h2, "SELECT E'\\';'")).containsExactly("WORD:SELECT", "WORD:E", "STRING:'\\'",
+				"SEMICOLON:;", "STRING:'");
+		assertThat(this.h2.tokenize("SELECT E'\\';'").unterminated()).isTrue();
+	}
+
+	@Test
+	void unicodeEscapesOnlyWhereTheDialectHasThem() {
+		// MySQL reads U & '...' with backslash escapes: the literal runs to the last quote
+		assertThat(significant(this.mysql, "SELECT U&'\\' , ' ; SELECT 2 -- '")).containsExactly("WORD:SELECT",
+				"WORD:U", "OPERATOR:&", "STRING:'\\' , '", "SEMICOLON:;", "WORD:SELECT", "NUMBER:2");
+		assertThat(significant(this.h2, "SELECT U&\"\\0041\"")).containsExactly("WORD:SELECT",
+				"QUOTED_IDENTIFIER:U&\"\\0041\"");
+	}
+
+	@Test
+	void mariadbExecutableCommentsAreCode() {
+		assertThat(significant(this.mysql, "SELECT 1 /*M!100100 ; DROP TABLE t */")).containsExactly("WORD:SELECT",
+				"NUMBER:1", "SEMICOLON:;", "WORD:DROP", "WORD:TABLE", "WORD:t");
+		assertThat(significant(this.postgres, "SELECT 1 /*M! ; DROP TABLE t */")).containsExactly("WORD:SELECT",
+				"NUMBER:1");
+	}
+
+	@Test
+	void nonAsciiCharactersArePartOfIdentifiersOnPostgresAndMysql() {
+		// an em space or a no-break space is not white space there, so "a\u2003$$" is one identifier, not a dollar quote
+		String sql = "SELECT 1 AS a\u2003$$; DROP TABLE t; SELECT 1 AS b\u00a0$$";
+		assertThat(significant(this.postgres, sql)).containsExactly("WORD:SELECT", "NUMBER:1", "WORD:AS",
+				"WORD:a\u2003$$", "SEMICOLON:;", "WORD:DROP", "WORD:TABLE", "WORD:t", "SEMICOLON:;", "WORD:SELECT",
+				"NUMBER:1", "WORD:AS", "WORD:b\u00a0$$");
+		assertThat(significant(this.mysql, "SELECT\u00a0sleep(1)")).containsExactly("WORD:SELECT\u00a0sleep",
+				"LEFT_PAREN:(", "NUMBER:1", "RIGHT_PAREN:)");
+		assertThat(significant(this.postgres, "SELECT \u0661")).containsExactly("WORD:SELECT", "WORD:\u0661");
+	}
+
+	@Test
+	void h2TreatsUnicodeSpacesAsWhiteSpace() {
+		assertThat(significant(this.h2, "SELECT\u00a0FILE_READ('x')")).containsExactly("WORD:SELECT", "WORD:FILE_READ",
+				"LEFT_PAREN:(", "STRING:'x'", "RIGHT_PAREN:)");
+		assertThat(significant(this.h2, "SELECT\u0001x")).containsExactly("WORD:SELECT\u0001x");
+	}
+
+	@Test
+	void lettersAfterANumberAreNotPartOfIt() {
+		assertThat(significant(this.postgres, "SELECT 1 WHERE a=1or 1=1")).containsExactly("WORD:SELECT", "NUMBER:1",
+				"WORD:WHERE", "WORD:a", "OPERATOR:=", "NUMBER:1", "WORD:or", "NUMBER:1", "OPERATOR:=", "NUMBER:1");
+		assertThat(significant(this.postgres, "SELECT 0x1F, 0b101, 1_000_000, 2e10, 3.5E-2x")).containsExactly(
+				"WORD:SELECT", "NUMBER:0x1F", "COMMA:,", "NUMBER:0b101", "COMMA:,", "NUMBER:1_000_000", "COMMA:,",
+				"NUMBER:2e10", "COMMA:,", "NUMBER:3.5E-2", "WORD:x");
 	}
 
 }

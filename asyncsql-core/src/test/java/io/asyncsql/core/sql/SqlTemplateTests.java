@@ -56,6 +56,34 @@ class SqlTemplateTests {
 	}
 
 	@Test
+	void statementKindIsFoundAfterCommentsParenthesesEmptyStatementsAndCtes() {
+		assertThat(parse("-- a\n/* b /* nested */ */ ((SELECT 1))").kind()).isEqualTo(StatementKind.SELECT);
+		assertThat(parse("; ;DELETE FROM t").kind()).isEqualTo(StatementKind.DELETE);
+		assertThat(parse("/* c */ (WITH x AS (SELECT 1) SELECT * FROM x)").kind()).isEqualTo(StatementKind.SELECT);
+		assertThat(parse("WITH \"odd name\" (a, b) AS NOT MATERIALIZED (SELECT 1, 2) UPDATE t SET a = 1").kind())
+			.isEqualTo(StatementKind.UPDATE);
+		assertThat(parse("WITH a AS (SELECT 1), b AS (WITH c AS (UPDATE t SET x = 1 RETURNING *) SELECT * FROM c) "
+				+ "SELECT * FROM b").kind()).isEqualTo(StatementKind.UPDATE);
+		assertThat(parse("WITH moved AS (DELETE FROM queue RETURNING *) INSERT INTO archive SELECT * FROM moved")
+			.kind()).isEqualTo(StatementKind.DELETE);
+		assertThat(parse("WITH i AS (INSERT INTO t VALUES (1) RETURNING id) SELECT id FROM i").readOnly()).isFalse();
+	}
+
+	@Test
+	void searchAndCycleClausesOfRecursiveCtesAreSkipped() {
+		StatementShape search = StatementShape.of(parse("WITH RECURSIVE r AS (SELECT 1 AS id) SEARCH DEPTH FIRST BY "
+				+ "id, name SET ord, d AS (DELETE FROM t RETURNING *) SELECT * FROM r").tokens());
+		assertThat(search.kind()).isEqualTo(StatementKind.DELETE);
+		assertThat(search.modifyingCte()).isTrue();
+		SqlTemplate cycle = parse("WITH RECURSIVE r AS (SELECT 1 AS id) CYCLE id SET is_cycle TO true DEFAULT false "
+				+ "USING path SELECT * FROM r");
+		StatementShape shape = StatementShape.of(cycle.tokens());
+		assertThat(shape.kind()).isEqualTo(StatementKind.SELECT);
+		assertThat(cycle.tokens().get(shape.mainKeyword()).text()).isEqualTo("SELECT");
+		assertThat(cycle.tokens().get(shape.mainKeyword()).start()).isEqualTo(cycle.sql().lastIndexOf("SELECT"));
+	}
+
+	@Test
 	void readOnlyOnlyForPlainQueries() {
 		assertThat(parse("SELECT * FROM t WHERE id = :id").readOnly()).isTrue();
 		assertThat(parse("SELECT * FROM t FOR UPDATE SKIP LOCKED").readOnly()).isFalse();
