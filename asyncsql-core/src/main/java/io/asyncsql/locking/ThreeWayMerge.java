@@ -41,10 +41,10 @@ final class ThreeWayMerge {
 				changes.put(field, mine); // the other writer left this field alone
 				continue;
 			}
-			if (same(theirs, mine)) {
-				continue; // both made the same change
-			}
 			MergeRule rule = rules.get(field);
+			if (same(theirs, mine) && rule != MergeRule.NUMERIC_DELTA) {
+				continue; // both made the same change; deltas that happen to land on the same value still add up
+			}
 			if (rule == null) {
 				conflicts.add(field);
 				continue;
