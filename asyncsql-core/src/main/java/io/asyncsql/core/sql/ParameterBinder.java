@@ -74,9 +74,10 @@ public final class ParameterBinder {
 				Object[] values = new Object[names.size()];
 				int slot = 0;
 				for (String name : names.keySet()) {
-					values[slot++] = convert(name, params.get(name), hints.get(name), nodeName);
+					values[slot++] = convertNamed(name, params.get(name), hints.get(name), nodeName);
 				}
-				return checked(new BoundStatement(sql, values, template), nodeName, maxBindValues);
+				return checked(new BoundStatement(sql, values, template.parameterNames(), template), nodeName,
+						maxBindValues);
 			}
 			BoundStatement bound = render(template, params, hints, nodeName);
 			template.cacheRendering(hints, bound.sql());
@@ -113,9 +114,10 @@ public final class ParameterBinder {
 		}
 		Object[] converted = new Object[values.size()];
 		for (int i = 0; i < converted.length; i++) {
-			converted[i] = convert(String.valueOf(i + 1), values.get(i), null, nodeName);
+			converted[i] = convert(String.valueOf(i + 1), "positional parameter $" + (i + 1), values.get(i), null,
+					nodeName);
 		}
-		return checked(new BoundStatement(template.sql(), converted, template), nodeName, maxBindValues);
+		return checked(new BoundStatement(template.sql(), converted, List.of(), template), nodeName, maxBindValues);
 	}
 
 	private Map<String, String> effectiveHints(Map<String, Integer> names, Map<String, String> nodeHints,
@@ -172,6 +174,7 @@ public final class ParameterBinder {
 		List<SqlToken> tokens = template.tokens();
 		StringBuilder rendered = new StringBuilder(sql.length() + 16);
 		List<Object> values = new ArrayList<>();
+		List<String> slotNames = new ArrayList<>();
 		Map<String, Integer> slots = this.rules.reusableMarkers() ? new LinkedHashMap<>() : null;
 		int last = 0;
 		for (Placeholder placeholder : template.placeholders()) {
@@ -189,7 +192,8 @@ public final class ParameterBinder {
 				}
 				rendered.append(sql, last, token.start());
 				for (int i = 0; i < elements.size(); i++) {
-					values.add(convert(name, elements.get(i), hint, nodeName));
+					values.add(convertNamed(name, elements.get(i), hint, nodeName));
+					slotNames.add(name);
 					String marker = this.rules.marker(values.size() - 1);
 					rendered.append((i > 0) ? ", " : "").append((hint != null) ? this.rules.castMarker(marker, hint) : marker);
 				}
@@ -199,7 +203,8 @@ public final class ParameterBinder {
 			rendered.append(sql, last, token.start());
 			Integer slot = (slots != null) ? slots.get(name) : null;
 			if (slot == null) {
-				values.add(convert(name, value, hint, nodeName));
+				values.add(convertNamed(name, value, hint, nodeName));
+				slotNames.add(name);
 				slot = values.size() - 1;
 				if (slots != null) {
 					slots.put(name, slot);
@@ -210,10 +215,15 @@ public final class ParameterBinder {
 			last = token.end();
 		}
 		rendered.append(sql, last, sql.length());
-		return new BoundStatement(rendered.toString(), values.toArray(), template);
+		return new BoundStatement(rendered.toString(), values.toArray(), List.copyOf(slotNames), template);
 	}
 
-	private Object convert(String name, @Nullable Object value, @Nullable String hint, String nodeName) {
+	private Object convertNamed(String name, @Nullable Object value, @Nullable String hint, String nodeName) {
+		return convert(name, "parameter ':" + name + "'", value, hint, nodeName);
+	}
+
+	private Object convert(String parameter, String label, @Nullable Object value, @Nullable String hint,
+			String nodeName) {
 		if (value == null) {
 			return this.rules.nullValue(hint);
 		}
@@ -221,8 +231,14 @@ public final class ParameterBinder {
 			return this.rules.toBindValue(value, hint);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ParameterBindingException("Cannot bind parameter '" + name + "' on node '" + nodeName + "': "
-					+ ex.getMessage(), nodeName, name, ex);
+			// the rules' messages name types, never values
+			throw new ParameterBindingException("Cannot bind " + label + " on node '" + nodeName + "': "
+					+ ex.getMessage(), nodeName, parameter, ex);
+		}
+		catch (RuntimeException ex) {
+			// an unexpected failure's message may quote the value: name only what failed
+			throw new ParameterBindingException("Cannot bind " + label + " on node '" + nodeName + "': converting a "
+					+ value.getClass().getName() + " failed (" + ex.getClass().getName() + ")", nodeName, parameter, ex);
 		}
 	}
 

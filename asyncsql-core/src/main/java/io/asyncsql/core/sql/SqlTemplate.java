@@ -31,6 +31,8 @@ public final class SqlTemplate {
 
 	private final Map<String, Integer> parameterIndexes;
 
+	private final List<String> parameterNames;
+
 	private final int positionalMarkers;
 
 	private final int maxPositional;
@@ -68,6 +70,7 @@ public final class SqlTemplate {
 		}
 		this.placeholders = List.copyOf(placeholders);
 		this.parameterIndexes = Collections.unmodifiableMap(names);
+		this.parameterNames = List.copyOf(names.keySet());
 		this.positionalMarkers = positional;
 		this.maxPositional = maxPositional;
 		this.statementCount = countStatements();
@@ -182,6 +185,11 @@ public final class SqlTemplate {
 	/** @return the distinct {@code :name} parameters mapped to their 0-based order of first appearance */
 	public Map<String, Integer> parameterIndexes() {
 		return this.parameterIndexes;
+	}
+
+	/** @return the distinct {@code :name} parameters in order of first appearance */
+	public List<String> parameterNames() {
+		return this.parameterNames;
 	}
 
 	/** @return whether the text has {@code :name} parameters */
