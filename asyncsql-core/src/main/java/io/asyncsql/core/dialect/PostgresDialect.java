@@ -78,10 +78,14 @@ import reactor.core.publisher.Mono;
  */
 final class PostgresDialect implements Dialect {
 
-	// schema.name, words separated by single spaces (timestamp with time zone), (n[,m]), any number of []
-	private static final Pattern TYPE_NAME = Pattern.compile(
-			"(?:[A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*(?: [A-Za-z_][A-Za-z0-9_]*)*"
-					+ "(?:\\(\\d+(?:, ?\\d+)?\\))?(?:\\[\\d*\\])*");
+	private static final String MODIFIER = "(?:\\(\\d+(?:, ?\\d+)?\\))?";
+
+	// [schema.]name[(n[,m])] or one of SQL's few multi-word type names, then any number of []; free words are not
+	// allowed, or a hint such as "int or true" would become SQL
+	private static final Pattern TYPE_NAME = Pattern.compile("(?:(?:[A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*"
+			+ MODIFIER + "|(?i:double precision)|(?i:(?:national )?(?:character|char) varying|national character"
+			+ "|bit varying)" + MODIFIER + "|(?i:timestamp|time)(?:\\(\\d+\\))?(?i: with(?:out)? time zone))"
+			+ "(?:\\[\\d*\\])*");
 
 	private static final SqlTemplateCache TEMPLATES = new SqlTemplateCache(new SqlLexer(SqlSyntax.POSTGRESQL),
 			SqlTemplateCache.DEFAULT_CAPACITY);

@@ -131,11 +131,16 @@ public final class ParameterBinder {
 			}
 			return Map.of();
 		}
+		// a query's hints are all checked, used or not: a bad one is a mistake worth hearing about at once
+		queryHints.forEach((name, hint) -> checkHint(name, hint, nodeName));
 		Map<String, String> hints = null;
 		for (String name : names.keySet()) {
 			String hint = queryHints.get(name);
 			if (hint == null) {
 				hint = nodeHints.get(name);
+				if (hint != null) {
+					checkHint(name, hint, nodeName);
+				}
 			}
 			if (hint != null) {
 				if (hints == null) {
@@ -144,19 +149,17 @@ public final class ParameterBinder {
 				hints.put(name, hint);
 			}
 		}
-		if (hints == null) {
-			return Map.of();
+		return (hints != null) ? hints : Map.of();
+	}
+
+	private void checkHint(String name, String hint, String nodeName) {
+		try {
+			this.rules.checkTypeHint(hint);
 		}
-		for (Map.Entry<String, String> hint : hints.entrySet()) {
-			try {
-				this.rules.checkTypeHint(hint.getValue());
-			}
-			catch (IllegalArgumentException ex) {
-				throw new ParameterBindingException("Invalid type hint for parameter ':" + hint.getKey() + "' on node '"
-						+ nodeName + "': " + ex.getMessage(), nodeName, hint.getKey(), null);
-			}
+		catch (IllegalArgumentException ex) {
+			throw new ParameterBindingException("Invalid type hint for parameter ':" + name + "' on node '" + nodeName
+					+ "': " + ex.getMessage(), nodeName, name, null);
 		}
-		return hints;
 	}
 
 	private boolean needsExpansion(SqlTemplate template, Map<String, ?> params) {
@@ -211,7 +214,15 @@ public final class ParameterBinder {
 				}
 			}
 			String marker = this.rules.marker(slot);
-			rendered.append((hint != null && !placeholder.castFollows()) ? this.rules.castMarker(marker, hint) : marker);
+			if (hint == null || placeholder.castFollows()) {
+				rendered.append(marker);
+			}
+			else if (placeholder.subscriptFollows()) {
+				rendered.append('(').append(this.rules.castMarker(marker, hint)).append(')');
+			}
+			else {
+				rendered.append(this.rules.castMarker(marker, hint));
+			}
 			last = token.end();
 		}
 		rendered.append(sql, last, sql.length());

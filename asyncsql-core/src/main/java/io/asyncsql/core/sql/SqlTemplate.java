@@ -98,11 +98,12 @@ public final class SqlTemplate {
 		boolean inList = in >= 0 && next >= 0 && this.tokens.get(open).type() == TokenType.LEFT_PAREN
 				&& this.tokens.get(in).isKeyword("IN") && this.tokens.get(next).type() == TokenType.RIGHT_PAREN;
 		if (!inList) {
-			return new Placeholder(name, position, index, castFollows, -1, -1, false);
+			boolean subscriptFollows = next >= 0 && this.tokens.get(next).text().equals("[");
+			return new Placeholder(name, position, index, castFollows, -1, -1, false, subscriptFollows);
 		}
 		int not = previousSignificant(in);
 		boolean negated = not >= 0 && this.tokens.get(not).isKeyword("NOT");
-		return new Placeholder(name, position, index, false, negated ? not : in, next, negated);
+		return new Placeholder(name, position, index, false, negated ? not : in, next, negated, false);
 	}
 
 	private int nextSignificant(int index) {
