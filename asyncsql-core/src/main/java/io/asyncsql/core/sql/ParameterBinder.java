@@ -117,7 +117,7 @@ public final class ParameterBinder {
 			converted[i] = convert(String.valueOf(i + 1), "positional parameter $" + (i + 1), values.get(i), null,
 					nodeName);
 		}
-		return checked(new BoundStatement(template.sql(), converted, List.of(), template), nodeName, maxBindValues);
+		return checked(new BoundStatement(template.sendableSql(), converted, List.of(), template), nodeName, maxBindValues);
 	}
 
 	private Map<String, String> effectiveHints(Map<String, Integer> names, Map<String, String> nodeHints,
@@ -188,12 +188,13 @@ public final class ParameterBinder {
 			if (placeholder.inList() && isCollection(value)) {
 				List<?> elements = elements(value);
 				if (elements.isEmpty()) {
-					rendered.append(sql, last, tokens.get(placeholder.listStart()).start())
+					template.appendText(rendered, last, tokens.get(placeholder.listStart()).start());
+					rendered
 						.append(this.rules.emptyInList(placeholder.negated()));
 					last = tokens.get(placeholder.listEnd()).end();
 					continue;
 				}
-				rendered.append(sql, last, token.start());
+				template.appendText(rendered, last, token.start());
 				for (int i = 0; i < elements.size(); i++) {
 					values.add(convertNamed(name, elements.get(i), hint, nodeName));
 					slotNames.add(name);
@@ -203,7 +204,7 @@ public final class ParameterBinder {
 				last = token.end();
 				continue;
 			}
-			rendered.append(sql, last, token.start());
+			template.appendText(rendered, last, token.start());
 			Integer slot = (slots != null) ? slots.get(name) : null;
 			if (slot == null) {
 				values.add(convertNamed(name, value, hint, nodeName));
@@ -225,7 +226,7 @@ public final class ParameterBinder {
 			}
 			last = token.end();
 		}
-		rendered.append(sql, last, sql.length());
+		template.appendText(rendered, last, sql.length());
 		return new BoundStatement(rendered.toString(), values.toArray(), List.copyOf(slotNames), template);
 	}
 

@@ -242,6 +242,16 @@ class ParameterBinderTests {
 	}
 
 	@Test
+	void escapeStringsUseDoubledQuotesWhenSent() {
+		assertThat(bind("SELECT E'a\\'b\\\\', e'\\n', 'plain\\', :x", Map.of("x", 1)).sql())
+			.isEqualTo("SELECT E'a''b\\\\', e'\\n', 'plain\\', $1");
+		SqlTemplate positional = this.postgres.templates().get("SELECT E'\\'', $1");
+		assertThat(this.postgres.binder().bindPositional(positional, List.of(1), "n", 10).sql())
+			.isEqualTo("SELECT E'''', $1");
+		assertThat(positional.sql()).isEqualTo("SELECT E'\\'', $1");
+	}
+
+	@Test
 	void renderingIsCachedPerHintSet() {
 		BoundStatement first = bind("SELECT :a, :b", Map.of("a", 1, "b", 2));
 		BoundStatement second = bind("SELECT :a, :b", Map.of("a", 3, "b", 4));
