@@ -67,7 +67,8 @@ import reactor.core.publisher.Mono;
  * backstop.</li>
  * </ul>
  * Column values are read as the driver decodes them, except: {@code json}/{@code jsonb} become maps, lists,
- * strings, numbers and booleans (text when no JSON library is present); arrays become {@code List}s;
+ * strings, numbers and booleans (text when no JSON library is present); arrays become {@code List}s (the driver
+ * has no decoder for {@code json[]}/{@code jsonb[]}, which come back as their array text);
  * {@code bytea} becomes {@code byte[]}; an {@code interval} becomes a {@code Duration} when it has no months or
  * years (a day counts as 24 hours), a {@code Period} when it has only years, months and days, and stays the
  * driver's {@code Interval} otherwise. So {@code integer} reads as {@code Integer}, {@code bigint} as

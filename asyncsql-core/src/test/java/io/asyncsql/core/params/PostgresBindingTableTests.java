@@ -156,6 +156,17 @@ class PostgresBindingTableTests {
 	}
 
 	@Test
+	void byteaArrayReadsBackAsListOfByteArrays() {
+		Object read = node.execute("SELECT ARRAY['\\x0102'::bytea, NULL, ''::bytea] AS a").block(WAIT).one().get("a");
+		assertThat(read).isInstanceOf(List.class);
+		List<?> list = (List<?>) read;
+		assertThat(list).hasSize(3);
+		assertThat(list.get(0)).isEqualTo(new byte[] { 1, 2 });
+		assertThat(list.get(1)).isNull();
+		assertThat(list.get(2)).isEqualTo(new byte[0]);
+	}
+
+	@Test
 	void longBeyondIntegerRangeWorksInWhereAndAny() {
 		assertThat(ids("SELECT id FROM users WHERE id = :id", Map.of("id", BEYOND_INT))).containsExactly(BEYOND_INT);
 		assertThat(ids("SELECT id FROM users WHERE id = ANY(:ids) ORDER BY id", Map.of("ids", List.of(1L, BEYOND_INT))))
