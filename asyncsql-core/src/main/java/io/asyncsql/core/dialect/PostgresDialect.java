@@ -18,7 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import io.asyncsql.core.ConnectionSettings;
@@ -87,6 +89,11 @@ final class PostgresDialect implements Dialect {
 			+ MODIFIER + "|(?i:double precision)|(?i:(?:national )?(?:character|char) varying|national character"
 			+ "|bit varying)" + MODIFIER + "|(?i:timestamp|time)(?:\\(\\d+\\))?(?i: with(?:out)? time zone))"
 			+ "(?:\\[\\d*\\])*");
+
+	// an application uses a handful of hint texts on every call: remember the valid ones instead of matching again
+	private static final int VALID_HINTS_CAPACITY = 1024;
+
+	private static final Set<String> VALID_HINTS = ConcurrentHashMap.newKeySet();
 
 	private static final SqlTemplateCache TEMPLATES = new SqlTemplateCache(new SqlLexer(SqlSyntax.POSTGRESQL),
 			SqlTemplateCache.DEFAULT_CAPACITY);
@@ -158,9 +165,15 @@ final class PostgresDialect implements Dialect {
 
 	@Override
 	public void checkTypeHint(String hint) {
+		if (VALID_HINTS.contains(hint)) {
+			return;
+		}
 		if (!TYPE_NAME.matcher(hint).matches()) {
 			throw new IllegalArgumentException("'" + hint + "' is not a PostgreSQL type name (expected a name such as "
 					+ "jsonb, uuid, numeric(10,2), timestamp with time zone or text[])");
+		}
+		if (VALID_HINTS.size() < VALID_HINTS_CAPACITY) {
+			VALID_HINTS.add(hint);
 		}
 	}
 

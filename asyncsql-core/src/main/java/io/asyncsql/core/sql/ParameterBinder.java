@@ -52,11 +52,17 @@ public final class ParameterBinder {
 			throw new ParameterBindingException("Statement on node '" + nodeName
 					+ "' mixes :name parameters and positional markers; use one style", nodeName, null, null);
 		}
-		for (String name : names.keySet()) {
-			if (!params.containsKey(name)) {
+		List<String> order = template.parameterNames();
+		// one lookup per name: the values found here are converted in place on the fast path
+		Object[] values = new Object[order.size()];
+		for (int i = 0; i < values.length; i++) {
+			String name = order.get(i);
+			Object value = params.get(name);
+			if (value == null && !params.containsKey(name)) {
 				throw new ParameterBindingException("Missing value for parameter ':" + name + "' on node '" + nodeName
 						+ "'", nodeName, name, null);
 			}
+			values[i] = value;
 		}
 		if (params.size() != names.size()) {
 			for (String name : params.keySet()) {
@@ -71,13 +77,11 @@ public final class ParameterBinder {
 		if (!needsExpansion(template, params) && this.rules.reusableMarkers()) {
 			String sql = template.cachedRendering(hints);
 			if (sql != null) {
-				Object[] values = new Object[names.size()];
-				int slot = 0;
-				for (String name : names.keySet()) {
-					values[slot++] = convertNamed(name, params.get(name), hints.get(name), nodeName);
+				for (int i = 0; i < values.length; i++) {
+					String name = order.get(i);
+					values[i] = convertNamed(name, values[i], hints.get(name), nodeName);
 				}
-				return checked(new BoundStatement(sql, values, template.parameterNames(), template), nodeName,
-						maxBindValues);
+				return checked(new BoundStatement(sql, values, order, template), nodeName, maxBindValues);
 			}
 			BoundStatement bound = render(template, params, hints, nodeName);
 			template.cacheRendering(hints, bound.sql());
@@ -114,8 +118,7 @@ public final class ParameterBinder {
 		}
 		Object[] converted = new Object[values.size()];
 		for (int i = 0; i < converted.length; i++) {
-			converted[i] = convert(String.valueOf(i + 1), "positional parameter $" + (i + 1), values.get(i), null,
-					nodeName);
+			converted[i] = convert(String.valueOf(i + 1), true, values.get(i), null, nodeName);
 		}
 		return checked(new BoundStatement(template.sendableSql(), converted, List.of(), template), nodeName, maxBindValues);
 	}
@@ -231,10 +234,10 @@ public final class ParameterBinder {
 	}
 
 	private Object convertNamed(String name, @Nullable Object value, @Nullable String hint, String nodeName) {
-		return convert(name, "parameter ':" + name + "'", value, hint, nodeName);
+		return convert(name, false, value, hint, nodeName);
 	}
 
-	private Object convert(String parameter, String label, @Nullable Object value, @Nullable String hint,
+	private Object convert(String parameter, boolean positional, @Nullable Object value, @Nullable String hint,
 			String nodeName) {
 		if (value == null) {
 			return this.rules.nullValue(hint);
@@ -244,14 +247,19 @@ public final class ParameterBinder {
 		}
 		catch (IllegalArgumentException ex) {
 			// the rules' messages name types, never values
-			throw new ParameterBindingException("Cannot bind " + label + " on node '" + nodeName + "': "
-					+ ex.getMessage(), nodeName, parameter, ex);
+			throw new ParameterBindingException("Cannot bind " + label(parameter, positional) + " on node '" + nodeName
+					+ "': " + ex.getMessage(), nodeName, parameter, ex);
 		}
 		catch (RuntimeException ex) {
 			// an unexpected failure's message may quote the value: name only what failed
-			throw new ParameterBindingException("Cannot bind " + label + " on node '" + nodeName + "': converting a "
-					+ value.getClass().getName() + " failed (" + ex.getClass().getName() + ")", nodeName, parameter, ex);
+			throw new ParameterBindingException("Cannot bind " + label(parameter, positional) + " on node '" + nodeName
+					+ "': converting a " + value.getClass().getName() + " failed (" + ex.getClass().getName() + ")",
+					nodeName, parameter, ex);
 		}
+	}
+
+	private static String label(String parameter, boolean positional) {
+		return positional ? "positional parameter $" + parameter : "parameter ':" + parameter + "'";
 	}
 
 	private static BoundStatement checked(BoundStatement bound, String nodeName, int maxBindValues) {
