@@ -16,6 +16,7 @@ import io.asyncsql.core.BatchResult;
 import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryResult;
+import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.node.DefaultAsyncSqlNode;
 import io.asyncsql.core.sql.BoundStatement;
 import io.asyncsql.test.PostgresSchema;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -110,6 +112,23 @@ class TypeHintTests {
 		assertThat(typeOf(plain, query)).isEqualTo("character varying");
 		assertThat(typeOf(hinted, query)).isEqualTo("uuid");
 		assertThat(typeOf(hinted, query.parameterTypes(Map.of("role_id", "text")))).isEqualTo("text");
+	}
+
+	@ParameterizedTest
+	@EnumSource(TransactionMode.class)
+	void hintsApplyInEveryTransactionModeAndInsideTransactions(TransactionMode mode) {
+		try (AsyncSqlNode node = AsyncSqlNode.builder(schema.node("hinted_" + mode.name().toLowerCase())
+			.transactionMode(mode)
+			.parameterTypes(Map.of("role_id", "uuid"))
+			.build()).build()) {
+			Query query = Query.of("SELECT pg_typeof(:role_id)::text AS t, pg_typeof(:n)::text AS n")
+				.params(Map.of("role_id", "6f1c5bfe-4d41-4b8e-9d5e-3c1c1f0f0a11", "n", 1))
+				.parameterTypes(Map.of("n", "numeric"));
+			assertThat(node.execute(query).block(WAIT).one()).containsEntry("t", "uuid").containsEntry("n", "numeric");
+			Map<String, Object> inTransaction = node.inTransaction(tx -> tx.execute(query)).blockLast(WAIT).one();
+			assertThat(inTransaction).containsEntry("t", "uuid").containsEntry("n", "numeric");
+			assertThat(node.stream(query).blockFirst(WAIT)).containsEntry("t", "uuid").containsEntry("n", "numeric");
+		}
 	}
 
 	@Test
