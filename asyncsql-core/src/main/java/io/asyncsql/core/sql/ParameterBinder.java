@@ -192,8 +192,7 @@ public final class ParameterBinder {
 				List<?> elements = elements(value);
 				if (elements.isEmpty()) {
 					template.appendText(rendered, last, tokens.get(placeholder.listStart()).start());
-					rendered
-						.append(this.rules.emptyInList(placeholder.negated()));
+					rendered.append(this.rules.emptyInList(placeholder.negated()));
 					last = tokens.get(placeholder.listEnd()).end();
 					continue;
 				}
