@@ -1,6 +1,7 @@
 package io.asyncsql.core.dialect;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
@@ -12,7 +13,9 @@ import io.asyncsql.core.sql.ParameterBinder;
 /**
  * Writes a Java collection as a PostgreSQL array literal ({@code {1,2,NULL}}, {@code {"a b","c\"d"}}). Bound as
  * text of unspecified type, the server reads it as the array type the statement needs ({@code bigint[]} in
- * {@code id = ANY($1)}, {@code text[]} for a {@code text[]} column), which also makes empty lists work.
+ * {@code id = ANY($1)}, {@code text[]} for a {@code text[]} column), which also makes empty lists work. Elements
+ * are numbers, booleans, strings, UUIDs, {@code java.time} values, enums (their name), byte arrays, JSON values
+ * (maps and trees, as their JSON text) and nested collections; any other element type is refused.
  */
 final class PostgresArrayLiteral {
 
@@ -51,7 +54,8 @@ final class PostgresArrayLiteral {
 			literal.append(Double.isNaN(value) ? "NaN" : Double.isInfinite(value) ? (value > 0 ? "Infinity" : "-Infinity")
 					: element.toString());
 		}
-		else if (element instanceof Number || element instanceof Boolean) {
+		else if (element instanceof Integer || element instanceof Long || element instanceof Short
+				|| element instanceof Byte || element instanceof BigInteger || element instanceof Boolean) {
 			literal.append(element);
 		}
 		else if (element instanceof byte[] bytes) {
@@ -69,7 +73,7 @@ final class PostgresArrayLiteral {
 			quoted(literal, json.write(element));
 		}
 		else {
-			// strings, UUIDs and java.time values: their ISO text is what PostgreSQL parses
+			// strings, UUIDs, java.time values, addresses; anything else is refused rather than written as toString()
 			quoted(literal, PostgresValues.text(element));
 		}
 	}

@@ -11,13 +11,16 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
+import java.time.Period;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import io.asyncsql.core.ConnectionSettings;
@@ -56,17 +59,41 @@ import reactor.core.publisher.Mono;
  * <li>Type hints are casts on the marker ({@code $3::jsonb}), skipped where the SQL already casts.</li>
  * <li>Collections bind as array literals of unspecified type, so the server picks the element type from the
  * statement: {@code id = ANY(:ids)} works for {@code bigint} ids beyond 2^31 and for empty lists.</li>
- * <li>Maps and JSON trees bind as {@code jsonb}; {@code json}/{@code jsonb} columns come back parsed.</li>
+ * <li>Maps and JSON trees (Jackson 2 or 3) bind as {@code jsonb}; anything else (records, beans, lists) binds as
+ * JSON only with a {@code json}/{@code jsonb} type hint; {@code json}/{@code jsonb} columns come back parsed.</li>
+ * <li>Enums bind as their {@code name()} with unspecified type, so they fit {@code text} and PostgreSQL enum
+ * columns alike. {@code Duration} and {@code Period} bind as {@code interval}; {@code java.util.Date} as
+ * {@code timestamptz}, {@code java.sql.Date}/{@code Time}/{@code Timestamp} as {@code date}/{@code time}/
+ * {@code timestamp}. Nulls bind with unspecified type, so the column or a hint types them.</li>
  * <li>The node timeout is the session's {@code statement_timeout}; a client timer sends a cancel request as a
  * backstop.</li>
  * </ul>
+ * Column values are read as the driver decodes them, except: {@code json}/{@code jsonb} become maps, lists,
+ * strings, numbers and booleans (text when no JSON library is present); arrays become {@code List}s (the driver
+ * has no decoder for {@code json[]}/{@code jsonb[]}, which come back as their array text);
+ * {@code bytea} becomes {@code byte[]}; an {@code interval} becomes a {@code Duration} when it has no months or
+ * years (a day counts as 24 hours), a {@code Period} when it has only years, months and days, and stays the
+ * driver's {@code Interval} otherwise. So {@code integer} reads as {@code Integer}, {@code bigint} as
+ * {@code Long}, {@code smallint} as {@code Short}, {@code numeric} as {@code BigDecimal}, {@code real} as
+ * {@code Float}, {@code double precision} as {@code Double}, {@code timestamptz} as an {@code OffsetDateTime} of
+ * the same instant, {@code timestamp} as {@code LocalDateTime}, {@code timetz} as {@code OffsetTime} and
+ * PostgreSQL enums as their label ({@code String}).
  */
 final class PostgresDialect implements Dialect {
 
-	// schema.name, words separated by single spaces (timestamp with time zone), (n[,m]), any number of []
-	private static final Pattern TYPE_NAME = Pattern.compile(
-			"(?:[A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*(?: [A-Za-z_][A-Za-z0-9_]*)*"
-					+ "(?:\\(\\d+(?:, ?\\d+)?\\))?(?:\\[\\d*\\])*");
+	private static final String MODIFIER = "(?:\\(\\d+(?:, ?\\d+)?\\))?";
+
+	// [schema.]name[(n[,m])] or one of SQL's few multi-word type names, then any number of []; free words are not
+	// allowed, or a hint such as "int or true" would become SQL
+	private static final Pattern TYPE_NAME = Pattern.compile("(?:(?:[A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*"
+			+ MODIFIER + "|(?i:double precision)|(?i:(?:national )?(?:character|char) varying|national character"
+			+ "|bit varying)" + MODIFIER + "|(?i:timestamp|time)(?:\\(\\d+\\))?(?i: with(?:out)? time zone))"
+			+ "(?:\\[\\d*\\])*");
+
+	// an application uses a handful of hint texts on every call: remember the valid ones instead of matching again
+	private static final int VALID_HINTS_CAPACITY = 1024;
+
+	private static final Set<String> VALID_HINTS = ConcurrentHashMap.newKeySet();
 
 	private static final SqlTemplateCache TEMPLATES = new SqlTemplateCache(new SqlLexer(SqlSyntax.POSTGRESQL),
 			SqlTemplateCache.DEFAULT_CAPACITY);
@@ -138,9 +165,15 @@ final class PostgresDialect implements Dialect {
 
 	@Override
 	public void checkTypeHint(String hint) {
+		if (VALID_HINTS.contains(hint)) {
+			return;
+		}
 		if (!TYPE_NAME.matcher(hint).matches()) {
 			throw new IllegalArgumentException("'" + hint + "' is not a PostgreSQL type name (expected a name such as "
 					+ "jsonb, uuid, numeric(10,2), timestamp with time zone or text[])");
+		}
+		if (VALID_HINTS.size() < VALID_HINTS_CAPACITY) {
+			VALID_HINTS.add(hint);
 		}
 	}
 
@@ -183,8 +216,11 @@ final class PostgresDialect implements Dialect {
 		if (value instanceof Duration duration) {
 			return Interval.of(duration);
 		}
+		if (value instanceof Period period) {
+			return Interval.of(period);
+		}
 		if (value instanceof java.util.Date date) {
-			return date.toInstant();
+			return legacyDate(date);
 		}
 		if (ParameterBinder.isCollection(value)) {
 			return Parameters.in(PostgresqlObjectId.UNSPECIFIED,
@@ -199,6 +235,20 @@ final class PostgresDialect implements Dialect {
 		}
 		throw new IllegalArgumentException("values of type " + value.getClass().getName()
 				+ " are not bound directly; give the parameter a jsonb or json type hint to store it as JSON");
+	}
+
+	// java.sql.Date and java.sql.Time refuse toInstant(); each legacy type maps to the SQL type JDBC gives it
+	private static Object legacyDate(java.util.Date date) {
+		if (date instanceof java.sql.Date sqlDate) {
+			return sqlDate.toLocalDate();
+		}
+		if (date instanceof java.sql.Time sqlTime) {
+			return sqlTime.toLocalTime();
+		}
+		if (date instanceof java.sql.Timestamp timestamp) {
+			return timestamp.toLocalDateTime();
+		}
+		return date.toInstant();
 	}
 
 	private static boolean isJsonType(String hint) {
@@ -216,8 +266,13 @@ final class PostgresDialect implements Dialect {
 		if (value instanceof Json json) {
 			return this.json.isAvailable() ? this.json.read(json.asString()) : json.asString();
 		}
-		if (value instanceof Interval interval && interval.getYears() == 0 && interval.getMonths() == 0) {
-			return interval.getDuration().plusDays(interval.getDays());
+		if (value instanceof ByteBuffer buffer) {
+			byte[] bytes = new byte[buffer.remaining()];
+			buffer.duplicate().get(bytes);
+			return bytes;
+		}
+		if (value instanceof Interval interval) {
+			return interval(interval);
 		}
 		if (value instanceof Object[] array) {
 			List<Object> list = new ArrayList<>(array.length);
@@ -227,6 +282,18 @@ final class PostgresDialect implements Dialect {
 			return list;
 		}
 		return value;
+	}
+
+	// what the interval holds decides its Java type: a fixed length of time, a calendar amount, or both
+	private static Object interval(Interval interval) {
+		boolean calendar = interval.getYears() != 0 || interval.getMonths() != 0;
+		if (!calendar) {
+			return interval.getDuration().plusDays(interval.getDays());
+		}
+		if (interval.getDuration().isZero()) {
+			return interval.getPeriod();
+		}
+		return interval;
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.asyncsql.core.json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 
 /**
  * {@link JsonCodec} on Jackson 2 ({@code com.fasterxml.jackson}).
@@ -25,12 +26,15 @@ public final class Jackson2JsonCodec implements JsonCodec {
 
 	@Override
 	public String write(Object value) {
+		if (JacksonTrees.isJackson3Tree(value)) {
+			return JacksonTrees.text(value);
+		}
 		try {
 			return this.mapper.writeValueAsString(value);
 		}
 		catch (JsonProcessingException ex) {
 			throw new IllegalArgumentException("cannot serialize " + value.getClass().getName() + " to JSON: "
-					+ ex.getOriginalMessage(), ex);
+					+ reason(ex), ex);
 		}
 	}
 
@@ -46,7 +50,13 @@ public final class Jackson2JsonCodec implements JsonCodec {
 
 	@Override
 	public boolean isTree(Object value) {
-		return value instanceof JsonNode;
+		return value instanceof JsonNode || JacksonTrees.isJackson3Tree(value);
+	}
+
+	// definition problems describe types; anything else may quote what a getter or serializer said about the value
+	private static String reason(JsonProcessingException ex) {
+		return (ex instanceof InvalidDefinitionException) ? ex.getOriginalMessage()
+				: "serialization failed (" + ex.getClass().getSimpleName() + ")";
 	}
 
 }

@@ -3,6 +3,7 @@ package io.asyncsql.core.json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -26,12 +27,15 @@ public final class Jackson3JsonCodec implements JsonCodec {
 
 	@Override
 	public String write(Object value) {
+		if (JacksonTrees.isJackson2Tree(value)) {
+			return JacksonTrees.text(value);
+		}
 		try {
 			return this.mapper.writeValueAsString(value);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("cannot serialize " + value.getClass().getName() + " to JSON: "
-					+ ex.getOriginalMessage(), ex);
+					+ reason(ex), ex);
 		}
 	}
 
@@ -47,7 +51,13 @@ public final class Jackson3JsonCodec implements JsonCodec {
 
 	@Override
 	public boolean isTree(Object value) {
-		return value instanceof JsonNode;
+		return value instanceof JsonNode || JacksonTrees.isJackson2Tree(value);
+	}
+
+	// definition problems describe types; anything else may quote what a getter or serializer said about the value
+	private static String reason(JacksonException ex) {
+		return (ex instanceof InvalidDefinitionException) ? ex.getOriginalMessage()
+				: "serialization failed (" + ex.getClass().getSimpleName() + ")";
 	}
 
 }

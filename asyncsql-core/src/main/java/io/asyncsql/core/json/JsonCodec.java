@@ -8,10 +8,11 @@ package io.asyncsql.core.json;
 public interface JsonCodec {
 
 	/**
-	 * Serializes a value (map, list, record, bean, or a Jackson tree node) to JSON text.
+	 * Serializes a value (map, list, record, bean, or a Jackson tree node of either generation) to JSON text.
 	 * @param value the value
 	 * @return the JSON text
-	 * @throws IllegalArgumentException when the value cannot be serialized; the message does not contain it
+	 * @throws IllegalArgumentException when the value cannot be serialized; the message names its type but never
+	 * contains the value
 	 */
 	String write(Object value);
 
@@ -24,8 +25,9 @@ public interface JsonCodec {
 	Object read(String json);
 
 	/**
-	 * Whether a value is a JSON tree of this codec's library (Jackson's {@code JsonNode}), which always binds as
-	 * JSON.
+	 * Whether a value is a JSON tree, which always binds as JSON. The Jackson codecs recognise the {@code JsonNode}
+	 * of both Jackson generations, so an application holding Jackson 2 trees can use the Jackson 3 codec (and the
+	 * other way round); {@link #write(Object)} writes such a foreign tree as its own JSON text.
 	 * @param value a value
 	 * @return {@code true} for tree nodes
 	 */

@@ -1,6 +1,8 @@
 package io.asyncsql.core.node;
 
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.asyncsql.core.AsyncSqlException;
 import io.asyncsql.core.CommitOutcomeUnknownException;
@@ -14,6 +16,7 @@ import io.asyncsql.core.retry.TransientFailureClassifier;
 import io.asyncsql.core.retry.TransientReason;
 import io.asyncsql.core.sql.BoundStatement;
 import io.asyncsql.core.sql.NullBind;
+import io.r2dbc.spi.Parameter;
 import io.r2dbc.spi.R2dbcException;
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  * and the SQLState but never a bound value or a password.
  */
 final class FailureTranslator {
+
+	private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"");
+
+	private static final Pattern MARKER = Pattern.compile("\\$(\\d{1,5})\\b");
 
 	private final String node;
 
@@ -70,7 +77,8 @@ final class FailureTranslator {
 			return new PoolExhaustedException(this.node, this.pool.name(), this.pool.key().pool().maxAcquireTime(),
 					attempts, failure);
 		}
-		String message = scrub(String.valueOf(failure.getMessage()), bound);
+		String message = scrub(String.valueOf(failure.getMessage()), sqlState, bound);
+		message += typeHintAdvice(message, sqlState, bound);
 		if (reason == TransientReason.CONNECTION || reason == TransientReason.SHUTDOWN
 				|| reason == TransientReason.TOO_MANY_CONNECTIONS) {
 			return new ConnectionFailureException("Node '" + this.node + "': cannot use the database at "
@@ -97,24 +105,43 @@ final class FailureTranslator {
 
 	/**
 	 * Removes bound values from a database message (servers quote offending input: {@code invalid input syntax
-	 * for type integer: "abc"}).
+	 * for type integer: "abc"}). Data exceptions (SQLState class 22) quote nothing but input, which may be one
+	 * element of an array or a piece of JSON rather than a whole value, so every quoted part of them goes.
 	 */
-	static String scrub(String message, @Nullable BoundStatement bound) {
-		if (bound == null) {
-			return message;
-		}
+	static String scrub(String message, @Nullable String sqlState, @Nullable BoundStatement bound) {
 		String scrubbed = message;
+		if (sqlState != null && sqlState.startsWith("22")) {
+			scrubbed = QUOTED.matcher(scrubbed).replaceAll("\"?\"");
+		}
+		if (bound == null) {
+			return scrubbed;
+		}
 		for (Object value : bound.values()) {
-			if (value == null || value instanceof NullBind) {
+			Object plain = (value instanceof Parameter parameter) ? parameter.getValue() : value;
+			if (plain == null || plain instanceof NullBind) {
 				continue;
 			}
-			String text = (value instanceof CharSequence || value instanceof Number || value instanceof java.util.UUID)
-					? value.toString() : null;
+			String text = (plain instanceof CharSequence || plain instanceof Number || plain instanceof java.util.UUID)
+					? plain.toString() : null;
 			if (text != null && text.length() >= 2 && scrubbed.contains(text)) {
 				scrubbed = scrubbed.replace(text, "?");
 			}
 		}
 		return scrubbed;
+	}
+
+	/**
+	 * PostgreSQL cannot always infer a parameter's type from the statement ({@code :p IS NULL} with a null value,
+	 * some function arguments); the fix is a type hint, so say so and name the parameter behind the marker.
+	 */
+	static String typeHintAdvice(String message, @Nullable String sqlState, @Nullable BoundStatement bound) {
+		if (!"42P18".equals(sqlState) && !"42P08".equals(sqlState)) {
+			return "";
+		}
+		Matcher marker = MARKER.matcher(message);
+		String parameter = (bound != null && marker.find()) ? "parameter " + bound.parameterLabel(
+				Integer.parseInt(marker.group(1)) - 1) : "the parameter";
+		return "; give " + parameter + " a type hint (parameter-types on the node or Query.parameterTypes)";
 	}
 
 }

@@ -52,11 +52,17 @@ public final class ParameterBinder {
 			throw new ParameterBindingException("Statement on node '" + nodeName
 					+ "' mixes :name parameters and positional markers; use one style", nodeName, null, null);
 		}
-		for (String name : names.keySet()) {
-			if (!params.containsKey(name)) {
+		List<String> order = template.parameterNames();
+		// one lookup per name: the values found here are converted in place on the fast path
+		Object[] values = new Object[order.size()];
+		for (int i = 0; i < values.length; i++) {
+			String name = order.get(i);
+			Object value = params.get(name);
+			if (value == null && !params.containsKey(name)) {
 				throw new ParameterBindingException("Missing value for parameter ':" + name + "' on node '" + nodeName
 						+ "'", nodeName, name, null);
 			}
+			values[i] = value;
 		}
 		if (params.size() != names.size()) {
 			for (String name : params.keySet()) {
@@ -71,12 +77,11 @@ public final class ParameterBinder {
 		if (!needsExpansion(template, params) && this.rules.reusableMarkers()) {
 			String sql = template.cachedRendering(hints);
 			if (sql != null) {
-				Object[] values = new Object[names.size()];
-				int slot = 0;
-				for (String name : names.keySet()) {
-					values[slot++] = convert(name, params.get(name), hints.get(name), nodeName);
+				for (int i = 0; i < values.length; i++) {
+					String name = order.get(i);
+					values[i] = convertNamed(name, values[i], hints.get(name), nodeName);
 				}
-				return checked(new BoundStatement(sql, values, template), nodeName, maxBindValues);
+				return checked(new BoundStatement(sql, values, order, template), nodeName, maxBindValues);
 			}
 			BoundStatement bound = render(template, params, hints, nodeName);
 			template.cacheRendering(hints, bound.sql());
@@ -113,9 +118,9 @@ public final class ParameterBinder {
 		}
 		Object[] converted = new Object[values.size()];
 		for (int i = 0; i < converted.length; i++) {
-			converted[i] = convert(String.valueOf(i + 1), values.get(i), null, nodeName);
+			converted[i] = convert(String.valueOf(i + 1), true, values.get(i), null, nodeName);
 		}
-		return checked(new BoundStatement(template.sql(), converted, template), nodeName, maxBindValues);
+		return checked(new BoundStatement(template.sendableSql(), converted, List.of(), template), nodeName, maxBindValues);
 	}
 
 	private Map<String, String> effectiveHints(Map<String, Integer> names, Map<String, String> nodeHints,
@@ -129,11 +134,16 @@ public final class ParameterBinder {
 			}
 			return Map.of();
 		}
+		// a query's hints are all checked, used or not: a bad one is a mistake worth hearing about at once
+		queryHints.forEach((name, hint) -> checkHint(name, hint, nodeName));
 		Map<String, String> hints = null;
 		for (String name : names.keySet()) {
 			String hint = queryHints.get(name);
 			if (hint == null) {
 				hint = nodeHints.get(name);
+				if (hint != null) {
+					checkHint(name, hint, nodeName);
+				}
 			}
 			if (hint != null) {
 				if (hints == null) {
@@ -142,19 +152,17 @@ public final class ParameterBinder {
 				hints.put(name, hint);
 			}
 		}
-		if (hints == null) {
-			return Map.of();
+		return (hints != null) ? hints : Map.of();
+	}
+
+	private void checkHint(String name, String hint, String nodeName) {
+		try {
+			this.rules.checkTypeHint(hint);
 		}
-		for (Map.Entry<String, String> hint : hints.entrySet()) {
-			try {
-				this.rules.checkTypeHint(hint.getValue());
-			}
-			catch (IllegalArgumentException ex) {
-				throw new ParameterBindingException("Invalid type hint for parameter ':" + hint.getKey() + "' on node '"
-						+ nodeName + "': " + ex.getMessage(), nodeName, hint.getKey(), null);
-			}
+		catch (IllegalArgumentException ex) {
+			throw new ParameterBindingException("Invalid type hint for parameter ':" + name + "' on node '" + nodeName
+					+ "': " + ex.getMessage(), nodeName, name, null);
 		}
-		return hints;
 	}
 
 	private boolean needsExpansion(SqlTemplate template, Map<String, ?> params) {
@@ -172,6 +180,7 @@ public final class ParameterBinder {
 		List<SqlToken> tokens = template.tokens();
 		StringBuilder rendered = new StringBuilder(sql.length() + 16);
 		List<Object> values = new ArrayList<>();
+		List<String> slotNames = new ArrayList<>();
 		Map<String, Integer> slots = this.rules.reusableMarkers() ? new LinkedHashMap<>() : null;
 		int last = 0;
 		for (Placeholder placeholder : template.placeholders()) {
@@ -182,38 +191,53 @@ public final class ParameterBinder {
 			if (placeholder.inList() && isCollection(value)) {
 				List<?> elements = elements(value);
 				if (elements.isEmpty()) {
-					rendered.append(sql, last, tokens.get(placeholder.listStart()).start())
-						.append(this.rules.emptyInList(placeholder.negated()));
+					template.appendText(rendered, last, tokens.get(placeholder.listStart()).start());
+					rendered.append(this.rules.emptyInList(placeholder.negated()));
 					last = tokens.get(placeholder.listEnd()).end();
 					continue;
 				}
-				rendered.append(sql, last, token.start());
+				template.appendText(rendered, last, token.start());
 				for (int i = 0; i < elements.size(); i++) {
-					values.add(convert(name, elements.get(i), hint, nodeName));
+					values.add(convertNamed(name, elements.get(i), hint, nodeName));
+					slotNames.add(name);
 					String marker = this.rules.marker(values.size() - 1);
 					rendered.append((i > 0) ? ", " : "").append((hint != null) ? this.rules.castMarker(marker, hint) : marker);
 				}
 				last = token.end();
 				continue;
 			}
-			rendered.append(sql, last, token.start());
+			template.appendText(rendered, last, token.start());
 			Integer slot = (slots != null) ? slots.get(name) : null;
 			if (slot == null) {
-				values.add(convert(name, value, hint, nodeName));
+				values.add(convertNamed(name, value, hint, nodeName));
+				slotNames.add(name);
 				slot = values.size() - 1;
 				if (slots != null) {
 					slots.put(name, slot);
 				}
 			}
 			String marker = this.rules.marker(slot);
-			rendered.append((hint != null && !placeholder.castFollows()) ? this.rules.castMarker(marker, hint) : marker);
+			if (hint == null || placeholder.castFollows()) {
+				rendered.append(marker);
+			}
+			else if (placeholder.subscriptFollows()) {
+				rendered.append('(').append(this.rules.castMarker(marker, hint)).append(')');
+			}
+			else {
+				rendered.append(this.rules.castMarker(marker, hint));
+			}
 			last = token.end();
 		}
-		rendered.append(sql, last, sql.length());
-		return new BoundStatement(rendered.toString(), values.toArray(), template);
+		template.appendText(rendered, last, sql.length());
+		return new BoundStatement(rendered.toString(), values.toArray(), List.copyOf(slotNames), template);
 	}
 
-	private Object convert(String name, @Nullable Object value, @Nullable String hint, String nodeName) {
+	private Object convertNamed(String name, @Nullable Object value, @Nullable String hint, String nodeName) {
+		return convert(name, false, value, hint, nodeName);
+	}
+
+	private Object convert(String parameter, boolean positional, @Nullable Object value, @Nullable String hint,
+			String nodeName) {
 		if (value == null) {
 			return this.rules.nullValue(hint);
 		}
@@ -221,9 +245,20 @@ public final class ParameterBinder {
 			return this.rules.toBindValue(value, hint);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ParameterBindingException("Cannot bind parameter '" + name + "' on node '" + nodeName + "': "
-					+ ex.getMessage(), nodeName, name, ex);
+			// the rules' messages name types, never values
+			throw new ParameterBindingException("Cannot bind " + label(parameter, positional) + " on node '" + nodeName
+					+ "': " + ex.getMessage(), nodeName, parameter, ex);
 		}
+		catch (RuntimeException ex) {
+			// an unexpected failure's message may quote the value: name only what failed
+			throw new ParameterBindingException("Cannot bind " + label(parameter, positional) + " on node '" + nodeName
+					+ "': converting a " + value.getClass().getName() + " failed (" + ex.getClass().getName() + ")",
+					nodeName, parameter, ex);
+		}
+	}
+
+	private static String label(String parameter, boolean positional) {
+		return positional ? "positional parameter $" + parameter : "parameter ':" + parameter + "'";
 	}
 
 	private static BoundStatement checked(BoundStatement bound, String nodeName, int maxBindValues) {

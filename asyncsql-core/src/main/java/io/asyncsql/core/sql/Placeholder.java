@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * marker per element
  * @param listEnd the index of the list's closing parenthesis, or -1
  * @param negated whether the list is a {@code NOT IN} list
+ * @param subscriptFollows whether an array subscript follows ({@code :p[1]}), so a cast added to the marker must be
+ * parenthesized or the subscript would be read as part of the type name
  */
 public record Placeholder(@Nullable String name, int position, int tokenIndex, boolean castFollows, int listStart,
-		int listEnd, boolean negated) {
+		int listEnd, boolean negated, boolean subscriptFollows) {
 
 	/** @return whether this is a {@code :name} parameter */
 	public boolean isNamed() {

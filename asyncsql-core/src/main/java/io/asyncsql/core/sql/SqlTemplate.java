@@ -31,6 +31,8 @@ public final class SqlTemplate {
 
 	private final Map<String, Integer> parameterIndexes;
 
+	private final List<String> parameterNames;
+
 	private final int positionalMarkers;
 
 	private final int maxPositional;
@@ -40,6 +42,12 @@ public final class SqlTemplate {
 	private final boolean readOnly;
 
 	private final int statementCount;
+
+	// E'...' literals written with \' get '' instead (the same string to the server): r2dbc-postgresql splits
+	// statements with a parser of its own that ends a string at any quote; null when there is none
+	private final @Nullable List<SqlToken> escapedQuoteStrings;
+
+	private final String sendableSql;
 
 	// rendered SQL by the type hints applied, for statements that need no list expansion
 	private final Map<Map<String, String>, String> renderings = new ConcurrentHashMap<>(4);
@@ -68,9 +76,12 @@ public final class SqlTemplate {
 		}
 		this.placeholders = List.copyOf(placeholders);
 		this.parameterIndexes = Collections.unmodifiableMap(names);
+		this.parameterNames = List.copyOf(names.keySet());
 		this.positionalMarkers = positional;
 		this.maxPositional = maxPositional;
 		this.statementCount = countStatements();
+		this.escapedQuoteStrings = escapedQuoteStrings(this.tokens);
+		this.sendableSql = (this.escapedQuoteStrings != null) ? rewritten(0, sql.length()) : sql;
 		StatementShape shape = StatementShape.of(this.tokens);
 		this.kind = shape.kind();
 		this.readOnly = shape.kind() == StatementKind.SELECT && !shape.modifyingCte() && !hasWritingClause();
@@ -95,11 +106,76 @@ public final class SqlTemplate {
 		boolean inList = in >= 0 && next >= 0 && this.tokens.get(open).type() == TokenType.LEFT_PAREN
 				&& this.tokens.get(in).isKeyword("IN") && this.tokens.get(next).type() == TokenType.RIGHT_PAREN;
 		if (!inList) {
-			return new Placeholder(name, position, index, castFollows, -1, -1, false);
+			boolean subscriptFollows = next >= 0 && this.tokens.get(next).text().equals("[");
+			return new Placeholder(name, position, index, castFollows, -1, -1, false, subscriptFollows);
 		}
 		int not = previousSignificant(in);
 		boolean negated = not >= 0 && this.tokens.get(not).isKeyword("NOT");
-		return new Placeholder(name, position, index, false, negated ? not : in, next, negated);
+		return new Placeholder(name, position, index, false, negated ? not : in, next, negated, false);
+	}
+
+	private static @Nullable List<SqlToken> escapedQuoteStrings(List<SqlToken> tokens) {
+		List<SqlToken> found = null;
+		for (SqlToken token : tokens) {
+			String text = token.text();
+			if (token.type() == TokenType.STRING && text.length() > 1 && (text.charAt(0) == 'E' || text.charAt(0) == 'e')
+					&& text.charAt(1) == '\'' && text.contains("\\'")) {
+				if (found == null) {
+					found = new ArrayList<>(2);
+				}
+				found.add(token);
+			}
+		}
+		return found;
+	}
+
+	private String rewritten(int from, int to) {
+		StringBuilder out = new StringBuilder(to - from + 8);
+		appendText(out, from, to);
+		return out.toString();
+	}
+
+	/**
+	 * Appends the SQL text between two token boundaries as it is sent to the driver.
+	 * @param out where to append
+	 * @param from the start offset, at a token boundary
+	 * @param to the end offset, at a token boundary
+	 */
+	void appendText(StringBuilder out, int from, int to) {
+		if (this.escapedQuoteStrings == null) {
+			out.append(this.sql, from, to);
+			return;
+		}
+		int last = from;
+		for (SqlToken token : this.escapedQuoteStrings) {
+			if (token.start() >= from && token.end() <= to) {
+				out.append(this.sql, last, token.start());
+				appendWithDoubledQuotes(out, token.text());
+				last = token.end();
+			}
+		}
+		out.append(this.sql, last, to);
+	}
+
+	// inside E'...' a backslash escapes the next character; \' and '' both mean a quote
+	private static void appendWithDoubledQuotes(StringBuilder out, String literal) {
+		out.append(literal, 0, 2);
+		for (int i = 2; i < literal.length(); i++) {
+			char c = literal.charAt(i);
+			if (c == '\\' && i + 1 < literal.length()) {
+				char next = literal.charAt(i + 1);
+				if (next == '\'') {
+					out.append("''");
+				}
+				else {
+					out.append(c).append(next);
+				}
+				i++;
+			}
+			else {
+				out.append(c);
+			}
+		}
 	}
 
 	private int nextSignificant(int index) {
@@ -164,6 +240,15 @@ public final class SqlTemplate {
 		return this.sql;
 	}
 
+	/**
+	 * The SQL text as it is sent when no parameter is rewritten: the text as written, except that
+	 * {@code E'...'} literals use {@code ''} for a quote where they used a backslash.
+	 * @return the text
+	 */
+	public String sendableSql() {
+		return this.sendableSql;
+	}
+
 	/** @return every token, covering the whole text */
 	public List<SqlToken> tokens() {
 		return this.tokens;
@@ -182,6 +267,11 @@ public final class SqlTemplate {
 	/** @return the distinct {@code :name} parameters mapped to their 0-based order of first appearance */
 	public Map<String, Integer> parameterIndexes() {
 		return this.parameterIndexes;
+	}
+
+	/** @return the distinct {@code :name} parameters in order of first appearance */
+	public List<String> parameterNames() {
+		return this.parameterNames;
 	}
 
 	/** @return whether the text has {@code :name} parameters */

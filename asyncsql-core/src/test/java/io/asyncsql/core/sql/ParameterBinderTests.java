@@ -152,6 +152,106 @@ class ParameterBinderTests {
 	}
 
 	@Test
+	void typeHintCannotCarrySql() {
+		for (String hint : List.of("int or true", "text union select password from users", "boolean) or (true",
+				"int; drop table t", "text -- x", "text/* */", "int[] or true", "double precision or true")) {
+			assertThatThrownBy(() -> bind("SELECT 1 WHERE a = :a", Map.of("a", 1), Map.of(), Map.of("a", hint)))
+				.as(hint)
+				.isInstanceOf(ParameterBindingException.class)
+				.hasMessageContaining("not a PostgreSQL type name");
+		}
+	}
+
+	@Test
+	void multiWordTypeNamesAreAccepted() {
+		for (String hint : List.of("double precision", "character varying(40)", "CHARACTER VARYING", "bit varying(8)",
+				"timestamp(3) with time zone", "time without time zone", "timestamp without time zone[]")) {
+			assertThat(bind("SELECT :a", Map.of("a", 1), Map.of(), Map.of("a", hint)).sql()).isEqualTo("SELECT $1::" + hint);
+		}
+	}
+
+	@Test
+	void castBeforeASubscriptIsParenthesized() {
+		assertThat(bind("SELECT :a[1], :a [2]", Map.of("a", List.of(1)), Map.of(), Map.of("a", "int[]")).sql())
+			.isEqualTo("SELECT ($1::int[])[1], ($1::int[]) [2]");
+	}
+
+	@Test
+	void slotsKnowTheirParameterNamesForMessages() {
+		BoundStatement bound = bind("SELECT :a WHERE x IN (:ids) AND y = :b", Map.of("a", 1, "ids", List.of(1, 2), "b", 3));
+		assertThat(bound.sql()).isEqualTo("SELECT $1 WHERE x IN ($2, $3) AND y = $4");
+		assertThat(List.of(bound.parameterLabel(0), bound.parameterLabel(2), bound.parameterLabel(3)))
+			.containsExactly(":a", ":ids", ":b");
+		SqlTemplate positional = this.postgres.templates().get("SELECT $1");
+		assertThat(this.postgres.binder().bindPositional(positional, List.of(1), "n", 10).parameterLabel(0)).isEqualTo("$1");
+	}
+
+	@Test
+	void dialectWithoutTypeHintsIgnoresThem() {
+		ParameterBinder binder = new ParameterBinder(new QuestionMarkRules());
+		SqlTemplate template = SqlTemplate.parse("SELECT * FROM t WHERE a = :a AND b = :a", new SqlLexer(SqlSyntax.MYSQL));
+		BoundStatement bound = binder.bindNamed(template, Map.of("a", 1), Map.of("a", "jsonb"),
+				Map.of("a", "not even a ( type"), "n", 10);
+		assertThat(bound.sql()).isEqualTo("SELECT * FROM t WHERE a = ? AND b = ?");
+		assertThat(bound.values()).containsExactly(1, 1);
+	}
+
+	/** Binding rules of a dialect with {@code ?} markers and no type hints. */
+	private static final class QuestionMarkRules implements BindingRules {
+
+		@Override
+		public boolean reusableMarkers() {
+			return false;
+		}
+
+		@Override
+		public String marker(int index) {
+			return "?";
+		}
+
+		@Override
+		public boolean supportsTypeHints() {
+			return false;
+		}
+
+		@Override
+		public void checkTypeHint(String hint) {
+			throw new IllegalArgumentException("hints are not applied");
+		}
+
+		@Override
+		public String castMarker(String marker, String hint) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public String emptyInList(boolean negated) {
+			return negated ? "IS NOT NULL OR TRUE" : "IS NULL AND FALSE";
+		}
+
+		@Override
+		public Object toBindValue(Object value, String hint) {
+			return value;
+		}
+
+		@Override
+		public NullBind nullValue(String hint) {
+			return NullBind.UNTYPED;
+		}
+
+	}
+
+	@Test
+	void escapeStringsUseDoubledQuotesWhenSent() {
+		assertThat(bind("SELECT E'a\\'b\\\\', e'\\n', 'plain\\', :x", Map.of("x", 1)).sql())
+			.isEqualTo("SELECT E'a''b\\\\', e'\\n', 'plain\\', $1");
+		SqlTemplate positional = this.postgres.templates().get("SELECT E'\\'', $1");
+		assertThat(this.postgres.binder().bindPositional(positional, List.of(1), "n", 10).sql())
+			.isEqualTo("SELECT E'''', $1");
+		assertThat(positional.sql()).isEqualTo("SELECT E'\\'', $1");
+	}
+
+	@Test
 	void renderingIsCachedPerHintSet() {
 		BoundStatement first = bind("SELECT :a, :b", Map.of("a", 1, "b", 2));
 		BoundStatement second = bind("SELECT :a, :b", Map.of("a", 3, "b", 4));
