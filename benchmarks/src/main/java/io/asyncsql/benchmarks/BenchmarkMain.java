@@ -22,7 +22,7 @@ public final class BenchmarkMain {
 		}
 		List<String> load = (!arguments.isEmpty() && arguments.get(0).equals("load"))
 				? arguments.subList(1, arguments.size()) : arguments;
-		System.exit(LoadHarness.main(load));
+		System.exit(LoadHarness.runCommandLine(load));
 	}
 
 }

@@ -47,7 +47,7 @@ public final class LoadHarness {
 	 * @return the process exit code: 0 when every check passed, 1 when a check failed or calls failed, 2 for bad
 	 * arguments
 	 */
-	public static int main(List<String> args) {
+	public static int runCommandLine(List<String> args) {
 		HarnessOptions options;
 		try {
 			options = HarnessOptions.parse(args, Runtime.version().feature());
