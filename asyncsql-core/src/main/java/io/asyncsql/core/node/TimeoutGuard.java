@@ -1,7 +1,6 @@
 package io.asyncsql.core.node;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.asyncsql.core.dialect.Dialect;
@@ -9,7 +8,6 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Wrapped;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -46,12 +44,16 @@ final class TimeoutGuard {
 	<T> Mono<T> guard(Connection connection, Duration timeout, Mono<T> work) {
 		int comparison = timeout.compareTo(this.serverTimeout);
 		Duration cancelAt = (comparison < 0) ? timeout : timeout.plus(CANCEL_GRACE);
-		Mono<T> guarded = Mono.defer(() -> {
-			Disposable cancel = this.timer.schedule(() -> cancel(connection), cancelAt.toNanos(), TimeUnit.NANOSECONDS);
-			return work.timeout(cancelAt.plus(OUTCOME_WAIT), this.timer)
-				.onErrorMap(TimeoutException.class, ex -> abandon(connection, ex))
-				.doFinally(signal -> cancel.dispose());
+		// One timer per statement: it sends the cancel request at cancelAt and only then starts the wait for the
+		// outcome. The fallback form of timeout() is used because the Duration form builds a description string
+		// from the whole operator chain on every subscription, which cost more than the rest of the guard.
+		Mono<Long> deadline = Mono.delay(cancelAt, this.timer).flatMap(tick -> {
+			cancel(connection);
+			return Mono.delay(OUTCOME_WAIT, this.timer);
 		});
+		Mono<T> guarded = work.timeout(deadline, Mono.error(() -> new TimeoutException("no outcome "
+				+ OUTCOME_WAIT.toMillis() + " ms after the cancel request")))
+			.onErrorMap(TimeoutException.class, ex -> abandon(connection, ex));
 		if (comparison <= 0) {
 			return guarded;
 		}

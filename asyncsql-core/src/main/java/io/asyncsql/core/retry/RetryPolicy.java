@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.util.retry.Retry;
 
 /**
  * Runs attempts of a call until one succeeds, a failure is not worth retrying, or the retries allowed by
@@ -72,35 +71,40 @@ public final class RetryPolicy {
 			BiFunction<Throwable, Integer, ? extends Throwable> translator) {
 		return Mono.defer(() -> {
 			AtomicInteger attempts = new AtomicInteger();
-			Mono<T> counted = Mono.defer(() -> {
-				attempts.incrementAndGet();
-				return attempt;
-			});
-			return counted.retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
-				Throwable failure = signal.failure();
-				Decision decision = decide(failure, scope);
-				if (decision.reason == null) {
-					return Mono.error(failure);
-				}
-				if (!decision.retryable) {
-					return Mono.error(new OutcomeUnknown(failure));
-				}
-				int done = attempts.get();
-				if (this.config.maxRetries() == 0) {
-					return Mono.error(failure);
-				}
-				if (done > this.config.maxRetries()) {
-					this.metrics.recordRetriesExhausted();
-					logger.warn("Node '{}': giving up after {} attempts, the last failed with {}", this.node, done,
-							decision.reason.tag());
-					return Mono.error(new Exhausted(failure, decision.reason));
-				}
-				Duration delay = Backoff.delay(this.config, done - 1);
-				this.metrics.recordRetry(decision.reason);
-				logger.warn("Node '{}': attempt {} of {} failed with {} ({}); retrying in {} ms", this.node, done,
-						this.config.maxRetries() + 1, decision.reason.tag(), describe(failure), delay.toMillis());
-				return Mono.delay(delay, this.timer);
-			}))).onErrorMap(failure -> finalFailure(failure, attempts.get(), translator));
+			return attempts(attempt, scope, attempts)
+				.onErrorMap(failure -> finalFailure(failure, attempts.get(), translator));
+		});
+	}
+
+	// Resubscribes through onErrorResume rather than retryWhen: retryWhen builds a sink and a companion pipeline on
+	// every subscription, a cost every successful call paid although only failing calls need it.
+	private <T> Mono<T> attempts(Mono<T> attempt, RetryScope scope, AtomicInteger attempts) {
+		return Mono.defer(() -> {
+			attempts.incrementAndGet();
+			return attempt;
+		}).onErrorResume(failure -> {
+			Decision decision = decide(failure, scope);
+			if (decision.reason == null) {
+				return Mono.error(failure);
+			}
+			if (!decision.retryable) {
+				return Mono.error(new OutcomeUnknown(failure));
+			}
+			int done = attempts.get();
+			if (this.config.maxRetries() == 0) {
+				return Mono.error(failure);
+			}
+			if (done > this.config.maxRetries()) {
+				this.metrics.recordRetriesExhausted();
+				logger.warn("Node '{}': giving up after {} attempts, the last failed with {}", this.node, done,
+						decision.reason.tag());
+				return Mono.error(new Exhausted(failure, decision.reason));
+			}
+			Duration delay = Backoff.delay(this.config, done - 1);
+			this.metrics.recordRetry(decision.reason);
+			logger.warn("Node '{}': attempt {} of {} failed with {} ({}); retrying in {} ms", this.node, done,
+					this.config.maxRetries() + 1, decision.reason.tag(), describe(failure), delay.toMillis());
+			return Mono.delay(delay, this.timer).then(attempts(attempt, scope, attempts));
 		});
 	}
 
