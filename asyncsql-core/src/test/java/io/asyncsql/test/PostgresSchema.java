@@ -1,40 +1,29 @@
 package io.asyncsql.test;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
-import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Row;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * A schema of its own for one test class on the PostgreSQL test server, dropped with everything in it on close.
- * Nodes made from {@link #node(String)} see it as their {@code search_path}. {@link #sql(String)} and
- * {@link #query(String)} use a separate, unpooled connection, so assertions never go through the code under test.
+ * Nodes made from {@link #node(String)} see it as their {@code search_path}.
  */
-public final class PostgresSchema implements AutoCloseable {
-
-	private static final Duration WAIT = Duration.ofSeconds(30);
+public final class PostgresSchema extends TestTarget {
 
 	private final TestDatabase database;
 
 	private final String name;
 
-	private final ConnectionFactory factory;
-
 	private PostgresSchema(TestDatabase database, String name) {
+		super(ConnectionFactories.get(database.url()));
 		this.database = database;
 		this.name = name;
-		this.factory = ConnectionFactories.get(database.url());
 	}
 
 	/**
@@ -50,6 +39,11 @@ public final class PostgresSchema implements AutoCloseable {
 		return schema;
 	}
 
+	@Override
+	public DatabaseType type() {
+		return DatabaseType.POSTGRESQL;
+	}
+
 	/** @return the schema name */
 	public String name() {
 		return this.name;
@@ -60,62 +54,23 @@ public final class PostgresSchema implements AutoCloseable {
 		return this.database;
 	}
 
-	/**
-	 * Settings for a node on this schema, with a small pool and short waits.
-	 * @param nodeName the node name
-	 * @return a builder to adjust further
-	 */
-	public NodeSettings.Builder node(String nodeName) {
+	@Override
+	public NodeSettings.Builder node(String nodeName, Map<String, String> sessionOptions) {
+		Map<String, String> options = new HashMap<>(sessionOptions);
+		options.put("search_path", this.name);
 		return NodeSettings.builder(nodeName)
-			.connection(this.database.connection(Map.of("search_path", this.name)))
-			.pool(PoolSettings.builder().initialSize(0).maxSize(4).maxAcquireTime(Duration.ofSeconds(5)).build());
+			.connection(this.database.connection(options))
+			.pool(PoolSettings.builder().initialSize(0).maxSize(4).maxAcquireTime(java.time.Duration.ofSeconds(5)).build());
 	}
 
-	/**
-	 * Runs statements in the schema on a separate connection.
-	 * @param statements SQL statements
-	 */
-	public void sql(String... statements) {
-		Mono.usingWhen(Mono.from(this.factory.create()), c -> Flux.fromArray(statements)
-			.concatMap(s -> Flux.from(c.createStatement("SET search_path TO " + this.name + "; " + s).execute())
-				.concatMap(r -> r.getRowsUpdated()))
-			.then(), Connection::close).block(WAIT);
+	@Override
+	public Map<String, String> shortLockTimeout() {
+		return Map.of("lock_timeout", "300ms");
 	}
 
-	/**
-	 * Reads rows in the schema on a separate connection.
-	 * @param sql a query
-	 * @return the rows as lists of column values
-	 */
-	public List<List<Object>> query(String sql) {
-		return Mono.usingWhen(Mono.from(this.factory.create()),
-				c -> Flux.from(c.createStatement("SET search_path TO " + this.name).execute())
-					.concatMap(r -> r.getRowsUpdated())
-					.thenMany(Flux.from(c.createStatement(sql).execute()).concatMap(r -> r.map(PostgresSchema::values)))
-					.collectList(),
-				Connection::close)
-			.block(WAIT);
-	}
-
-	/**
-	 * The single value of a single-row, single-column query.
-	 * @param sql a query
-	 * @return the value
-	 */
-	public Object scalar(String sql) {
-		List<List<Object>> rows = query(sql);
-		if (rows.size() != 1 || rows.get(0).size() != 1) {
-			throw new IllegalStateException("expected one value from " + sql + " but got " + rows);
-		}
-		return rows.get(0).get(0);
-	}
-
-	private static List<Object> values(Row row, io.r2dbc.spi.RowMetadata metadata) {
-		List<Object> values = new ArrayList<>();
-		for (int i = 0; i < metadata.getColumnMetadatas().size(); i++) {
-			values.add(row.get(i));
-		}
-		return values;
+	@Override
+	protected String sessionPrefix() {
+		return "SET search_path TO " + this.name;
 	}
 
 	@Override

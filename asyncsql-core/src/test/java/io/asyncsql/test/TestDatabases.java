@@ -3,7 +3,9 @@ package io.asyncsql.test;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.asyncsql.core.DatabaseType;
+import org.opentest4j.TestAbortedException;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.mariadb.MariaDBContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
@@ -40,6 +42,31 @@ public final class TestDatabases {
 			}
 			throw new IllegalStateException(missing("PostgreSQL", POSTGRES_URL,
 					"r2dbc:postgresql://postgres@127.0.0.1:5432/test"));
+		});
+	}
+
+	/**
+	 * The MariaDB server. {@code ASYNCSQL_TEST_MARIADB_URL=skip} leaves the MariaDB tests out on purpose (they are
+	 * then reported as aborted, never silently passed).
+	 * @return the server
+	 */
+	public static TestDatabase mariadb() {
+		String url = System.getenv(MARIADB_URL);
+		if (url != null && url.trim().equalsIgnoreCase("skip")) {
+			throw new TestAbortedException(MARIADB_URL + "=skip: the MariaDB tests are left out on purpose");
+		}
+		return resolved.computeIfAbsent(DatabaseType.MARIADB, type -> {
+			if (url != null && !url.isBlank()) {
+				return new TestDatabase(type, url.trim());
+			}
+			if (dockerAvailable()) {
+				MariaDBContainer container = new MariaDBContainer("mariadb:10.11");
+				container.start();
+				return new TestDatabase(type, "r2dbc:mariadb://root:" + container.getPassword() + "@"
+						+ container.getHost() + ":" + container.getFirstMappedPort() + "/" + container.getDatabaseName());
+			}
+			throw new IllegalStateException(missing("MariaDB", MARIADB_URL, "r2dbc:mariadb://root@127.0.0.1:3306/test")
+					+ " To leave the MariaDB tests out on purpose, set " + MARIADB_URL + "=skip.");
 		});
 	}
 

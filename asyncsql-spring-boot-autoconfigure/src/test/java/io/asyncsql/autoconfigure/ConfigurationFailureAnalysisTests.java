@@ -58,7 +58,8 @@ class ConfigurationFailureAnalysisTests {
 			"negative default | VALID,asyncsql.defaults.pool.max-acquire-time=-1s | asyncsql.defaults.pool.max-acquire-time | positive duration",
 			"negative retries | VALID,asyncsql.defaults.retry.max-retries=-2 | asyncsql.defaults.retry.max-retries | must be >= 0",
 			"unknown parameter type | VALID,asyncsql.nodes.x.parameter-types.metadata=jsonbb | asyncsql.nodes.x.parameter-types.metadata | not a PostgreSQL type",
-			"pooled url | asyncsql.nodes.x.url=r2dbc:pool:postgresql://localhost/db | asyncsql.nodes.x.url | pool" })
+			"pooled url | asyncsql.nodes.x.url=r2dbc:pool:postgresql://localhost/db | asyncsql.nodes.x.url | pool",
+			"driver not on the class path | asyncsql.nodes.x.database-type=mariadb,asyncsql.nodes.x.host=localhost,asyncsql.nodes.x.database=d | asyncsql.nodes.x.database-type | org.mariadb:r2dbc-mariadb" })
 	void invalidSettingsAreExplained(String description, String properties, String property, String problem,
 			CapturedOutput output) {
 		List<String> all = new ArrayList<>();

@@ -11,6 +11,7 @@ import io.asyncsql.core.sql.SqlTemplateCache;
 import io.asyncsql.core.validation.QueryValidator;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Result;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -51,6 +52,27 @@ public interface Dialect extends BindingRules {
 	 * @return the row value
 	 */
 	Object readValue(Object value);
+
+	/**
+	 * Converts a column value knowing the column's database type, for products whose driver returns some types
+	 * (JSON, for one) in a form that does not tell them apart. By default the same as {@link #readValue(Object)}.
+	 * @param value the driver's value, not {@code null}
+	 * @param nativeTypeName the column's type name as the driver reports it
+	 * @return the row value
+	 */
+	default Object readColumn(Object value, String nativeTypeName) {
+		return readValue(value);
+	}
+
+	/**
+	 * Whether a message the database sent with a result is a failure of the statement, rather than a notice or a
+	 * warning that leaves it successful. By default every message is a failure.
+	 * @param message the message
+	 * @return {@code true} when the statement failed
+	 */
+	default boolean isFailure(Result.Message message) {
+		return true;
+	}
 
 	/**
 	 * Asks the server to cancel whatever the connection is running.

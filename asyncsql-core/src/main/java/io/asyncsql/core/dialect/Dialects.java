@@ -1,7 +1,9 @@
 package io.asyncsql.core.dialect;
 
 import io.asyncsql.core.DatabaseType;
+import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.json.JsonCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the dialect for a database type and checks that its driver is on the class path.
@@ -19,13 +21,29 @@ public final class Dialects {
 	 * @throws MissingDriverException when the type's R2DBC driver is not on the class path
 	 */
 	public static Dialect of(DatabaseType type, JsonCodec json) {
-		String artifact = driverArtifact(type);
+		return create(type, json, null);
+	}
+
+	/**
+	 * The dialect for a node: like {@link #of(DatabaseType, JsonCodec)}, and also able to reset the node's session
+	 * timeout and to open side connections where cancelling a statement needs one (MySQL, MariaDB).
+	 * @param settings the node settings
+	 * @param json the codec for JSON values
+	 * @return the dialect
+	 * @throws MissingDriverException when the type's R2DBC driver is not on the class path
+	 */
+	public static Dialect of(NodeSettings settings, JsonCodec json) {
+		return create(settings.databaseType(), json, settings);
+	}
+
+	private static Dialect create(DatabaseType type, JsonCodec json, @Nullable NodeSettings settings) {
 		if (!isPresent(driverClass(type))) {
-			throw new MissingDriverException(type, artifact);
+			throw new MissingDriverException(type, driverArtifact(type));
 		}
 		return switch (type) {
 			case POSTGRESQL -> new PostgresDialect(json);
-			default -> throw new UnsupportedOperationException("database-type " + type.id() + " is not supported yet");
+			case MYSQL, MARIADB -> new MariaDbDialect(type, json, settings);
+			case H2 -> new H2Dialect(json, settings);
 		};
 	}
 

@@ -38,6 +38,7 @@ import io.asyncsql.core.validation.QueryValidator;
 import io.asyncsql.core.validation.ValidationKeywords;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.postgresql.api.PostgresqlException;
 import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.postgresql.codec.Interval;
 import io.r2dbc.postgresql.codec.Json;
@@ -47,6 +48,8 @@ import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -110,6 +113,8 @@ final class PostgresDialect implements Dialect {
 			MARKERS[i] = "$" + (i + 1);
 		}
 	}
+
+	private static final Set<String> FAILURE_SEVERITIES = Set.of("ERROR", "FATAL", "PANIC");
 
 	/** Prepared statements kept per connection; r2dbc-postgresql keeps all of them by default. */
 	static final int PREPARED_STATEMENT_CACHE = 256;
@@ -299,33 +304,8 @@ final class PostgresDialect implements Dialect {
 	@Override
 	public ConnectionFactory createConnectionFactory(NodeSettings settings) {
 		ConnectionSettings connection = settings.connection();
-		ConnectionFactoryOptions.Builder options;
-		if (connection.url() != null) {
-			ConnectionFactoryOptions parsed = ConnectionFactoryOptions.parse(connection.url());
-			Object driver = parsed.getValue(ConnectionFactoryOptions.DRIVER);
-			if (!"postgresql".equals(driver) && !"postgres".equals(driver)) {
-				throw new IllegalArgumentException("url must be an r2dbc:postgresql:// URL for database-type postgresql "
-						+ "(pooling is configured by the pool settings, not by r2dbc:pool:)");
-			}
-			options = parsed.mutate();
-		}
-		else {
-			options = ConnectionFactoryOptions.builder()
-				.option(ConnectionFactoryOptions.DRIVER, "postgresql")
-				.option(ConnectionFactoryOptions.HOST, connection.host());
-		}
-		if (connection.port() != null) {
-			options.option(ConnectionFactoryOptions.PORT, connection.port());
-		}
-		if (connection.database() != null) {
-			options.option(ConnectionFactoryOptions.DATABASE, connection.database());
-		}
-		if (connection.username() != null) {
-			options.option(ConnectionFactoryOptions.USER, connection.username());
-		}
-		if (connection.password() != null) {
-			options.option(ConnectionFactoryOptions.PASSWORD, connection.password());
-		}
+		ConnectionFactoryOptions.Builder options = ConnectionOptions.of(settings, "postgresql",
+				Set.of("postgresql", "postgres"));
 		if (connection.sslMode() != null) {
 			options.option(PostgresqlConnectionFactoryProvider.SSL_MODE, sslMode(connection.sslMode()));
 		}
@@ -333,7 +313,6 @@ final class PostgresDialect implements Dialect {
 			options.option(PostgresqlConnectionFactoryProvider.OPTIONS, new HashMap<>(connection.options()));
 		}
 		options.option(ConnectionFactoryOptions.STATEMENT_TIMEOUT, settings.timeout());
-		options.option(ConnectionFactoryOptions.CONNECT_TIMEOUT, settings.pool().maxCreateConnectionTime());
 		options.option(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE, true);
 		ConnectionFactoryOptions built = options.build();
 		ConnectionFactoryOptions.Builder defaults = built.mutate();
@@ -355,6 +334,18 @@ final class PostgresDialect implements Dialect {
 			case VERIFY_CA -> SSLMode.VERIFY_CA;
 			case VERIFY_FULL -> SSLMode.VERIFY_FULL;
 		};
+	}
+
+	@Override
+	public boolean isFailure(Result.Message message) {
+		// notices and warnings (RAISE NOTICE, "relation already exists, skipping") come as messages too
+		R2dbcException exception = message.exception();
+		if (exception instanceof PostgresqlException postgres) {
+			// the non-localized severity (PostgreSQL 9.6+) is the same in every server language
+			String severity = postgres.getErrorDetails().getSeverityNonLocalized();
+			return severity == null || FAILURE_SEVERITIES.contains(severity);
+		}
+		return true;
 	}
 
 	@Override

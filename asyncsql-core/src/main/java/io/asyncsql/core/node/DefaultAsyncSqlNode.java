@@ -115,7 +115,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			@Nullable MeterRegistry meterRegistry, ObservationRegistry observations, JsonCodec json, Scheduler timer) {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.name = settings.name();
-		this.dialect = Dialects.of(settings.databaseType(), json);
+		this.dialect = Dialects.of(settings, json);
 		checkTypeHints(settings, this.dialect);
 		this.pools = pools;
 		this.ownsPools = ownsPools;

@@ -49,11 +49,14 @@ final class StatementRunner {
 				if (segment instanceof Result.RowSegment row) {
 					return Mono.just(mapper.map(row.row()));
 				}
-				if (segment instanceof Result.Message message) {
+				if (segment instanceof Result.Message message && this.dialect.isFailure(message)) {
 					return Mono.error(message.exception());
 				}
 				return Mono.empty();
-			}));
+			}))
+				// keep demand on the driver ahead of the subscriber by up to one fetch: a cursor that ends exactly at
+				// a fetch boundary only reports its end on the next fetch, which the driver makes on demand alone
+				.limitRate(fetchSize);
 		});
 	}
 

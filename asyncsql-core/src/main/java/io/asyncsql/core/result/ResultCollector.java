@@ -28,6 +28,8 @@ public final class ResultCollector implements Function<Result.Segment, Publisher
 
 	private static final Mono<Object> ENOUGH = Mono.just(ENOUGH_ROWS);
 
+	private final Dialect dialect;
+
 	private final RowMapper mapper;
 
 	private final StatementKind kind;
@@ -52,6 +54,7 @@ public final class ResultCollector implements Function<Result.Segment, Publisher
 	 * @param fetchSize the row count for {@link FetchMode#MANY}
 	 */
 	public ResultCollector(Dialect dialect, StatementKind kind, FetchMode fetchMode, int fetchSize) {
+		this.dialect = dialect;
 		this.mapper = new RowMapper(dialect);
 		this.kind = kind;
 		this.fetchMode = fetchMode;
@@ -80,7 +83,7 @@ public final class ResultCollector implements Function<Result.Segment, Publisher
 			this.sawUpdateCount = true;
 			return Mono.empty();
 		}
-		if (segment instanceof Result.Message message) {
+		if (segment instanceof Result.Message message && this.dialect.isFailure(message)) {
 			return Mono.error(message.exception());
 		}
 		return Mono.empty();

@@ -19,6 +19,8 @@ public final class RowMapper {
 
 	private String @Nullable [] names;
 
+	private String @Nullable [] types;
+
 	/**
 	 * Creates a mapper.
 	 * @param dialect converts driver values into row values
@@ -37,15 +39,19 @@ public final class RowMapper {
 		if (columns == null) {
 			List<? extends ColumnMetadata> metadata = row.getMetadata().getColumnMetadatas();
 			columns = new String[metadata.size()];
+			String[] types = new String[columns.length];
 			for (int i = 0; i < columns.length; i++) {
 				columns[i] = metadata.get(i).getName();
+				types[i] = metadata.get(i).getType().getName();
 			}
 			this.names = columns;
+			this.types = types;
 		}
+		String[] types = this.types;
 		Map<String, @Nullable Object> values = new LinkedHashMap<>((int) (columns.length / 0.75f) + 1);
 		for (int i = 0; i < columns.length; i++) {
 			Object value = row.get(i);
-			values.put(columns[i], (value != null) ? this.dialect.readValue(value) : null);
+			values.put(columns[i], (value != null) ? this.dialect.readColumn(value, types[i]) : null);
 		}
 		return values;
 	}

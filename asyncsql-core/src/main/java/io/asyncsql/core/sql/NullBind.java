@@ -11,4 +11,7 @@ public record NullBind(Class<?> type) {
 	/** A null whose type the server infers from the statement. */
 	public static final NullBind UNTYPED = new NullBind(Object.class);
 
+	/** A null declared as text, for drivers that need a concrete type to encode it. */
+	public static final NullBind STRING = new NullBind(String.class);
+
 }

@@ -61,7 +61,8 @@ class StreamAndBatchTests {
 			.assertNext(row -> assertThat(row).containsEntry("n", 1))
 			.thenRequest(999)
 			.expectNextCount(999)
-			.verifyComplete();
+			.expectComplete()
+			.verify(java.time.Duration.ofSeconds(60));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(auto.pool().stats().acquired()).isZero());
 	}
 
@@ -69,7 +70,8 @@ class StreamAndBatchTests {
 	void cancellingAStreamReleasesTheConnection() {
 		StepVerifier.create(auto.stream("SELECT g AS n FROM generate_series(1, 1000000) g", Map.of()).take(10))
 			.expectNextCount(10)
-			.verifyComplete();
+			.expectComplete()
+			.verify(java.time.Duration.ofSeconds(60));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(auto.pool().stats().acquired()).isZero());
 		assertThat(auto.execute("SELECT 1 AS one").block(WAIT).one()).containsEntry("one", 1);
 	}

@@ -136,7 +136,8 @@ class StreamBackpressureTests {
 	void cancellingWithTakeReleasesTheConnection() {
 		StepVerifier.create(node.stream(countedRows(ROWS, 100)).take(250))
 			.expectNextCount(250)
-			.verifyComplete();
+			.expectComplete()
+			.verify(java.time.Duration.ofSeconds(60));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(node.pool().stats().acquired()).isZero());
 		assertThat(node.execute("SELECT count(*) AS n FROM generate_series(1, 10)").block(WAIT).one()).containsEntry("n", 10L);
 		assertThat(produced()).isLessThanOrEqualTo(250 + 2 * 100);
