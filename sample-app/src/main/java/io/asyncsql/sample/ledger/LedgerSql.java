@@ -73,25 +73,30 @@ public final class LedgerSql {
 	}
 
 	/**
-	 * Statements that create the namespace the tables go into, before the schema script runs: on PostgreSQL the
+	 * Statements that run in the schema's transaction before its script: on PostgreSQL, quieting the notices that
+	 * {@code IF NOT EXISTS} sends for existing objects (the node would report them as failures), then creating the
 	 * first schema of the node's {@code search_path} option, when it has one.
 	 * @param node the node that runs the DDL
 	 * @return the statements, possibly none
 	 * @throws IllegalStateException when the schema name is not a plain identifier
 	 */
-	public List<String> namespaceCreation(AsyncSqlNode node) {
+	public List<String> schemaPreamble(AsyncSqlNode node) {
 		return switch (this.type) {
 			case POSTGRESQL -> {
+				List<String> statements = new ArrayList<>();
+				// LOCAL: the setting ends with the transaction, so pooled connections keep their defaults
+				statements.add("SET LOCAL client_min_messages TO warning");
 				String searchPath = node.settings().connection().options().get("search_path");
-				if (searchPath == null || searchPath.isBlank()) {
-					yield List.of();
+				if (searchPath != null && !searchPath.isBlank()) {
+					String schema = searchPath.split(",")[0].trim();
+					if (!IDENTIFIER.matcher(schema).matches()) {
+						throw new IllegalStateException("The first schema of the search_path option of node '"
+								+ node.name() + "' is not a plain identifier (letters, digits and '_'); the ledger "
+								+ "cannot create it");
+					}
+					statements.add("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
 				}
-				String schema = searchPath.split(",")[0].trim();
-				if (!IDENTIFIER.matcher(schema).matches()) {
-					throw new IllegalStateException("The first schema of the search_path option of node '" + node.name()
-							+ "' is not a plain identifier (letters, digits and '_'); the ledger cannot create it");
-				}
-				yield List.of("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+				yield statements;
 			}
 			default -> throw unsupported();
 		};

@@ -61,7 +61,7 @@ public class SchemaInitializer implements InitializingBean {
 	 */
 	public Mono<Integer> initialize() {
 		LedgerSql sql = LedgerSql.of(this.admin);
-		List<String> statements = new ArrayList<>(sql.namespaceCreation(this.admin));
+		List<String> statements = new ArrayList<>(sql.schemaPreamble(this.admin));
 		statements.addAll(SqlScript.read(new ClassPathResource(sql.schemaScript())).statements());
 		return this.admin.inTransaction(tx -> Flux.fromIterable(statements).concatMap(tx::execute))
 			.count()
