@@ -41,6 +41,7 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -551,7 +552,7 @@ abstract class FundsTransferHttpTests {
 			.jsonPath("$.nodes.ledger.pool.name").isEqualTo("ledger-pool")
 			.jsonPath("$.nodes.reader.pool.name").isEqualTo("ledger-pool")
 			.jsonPath("$.nodes.admin.pool.name").isEqualTo("ledger-pool")
-			.jsonPath("$.nodes.ledger.pool.sharedBy").value(nodes -> assertThat((List<Object>) nodes)
+			.jsonPath("$.nodes.ledger.pool.sharedBy").value(nodes -> assertThat(nodes).asInstanceOf(LIST)
 				.containsExactlyInAnyOrder("ledger", "reader", "admin"));
 		String prometheus = this.http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody();
