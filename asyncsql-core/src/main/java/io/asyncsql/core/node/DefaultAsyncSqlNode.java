@@ -47,6 +47,7 @@ import io.asyncsql.core.validation.Violation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.IsolationLevel;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -250,9 +251,18 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				Mono<Long> batch = this.timeouts.guard(c, first.timeout(), this.runner.batch(c, sets));
 				return wrap ? inLocalTransaction(c, batch) : batch;
 			});
-			return this.retry.run(attempt, wrap ? RetryScope.TRANSACTION : RetryScope.AUTOCOMMIT_WRITE,
+			return this.retry.run(attempt, batchScope(wrap, first, sets.size()),
 					(failure, attempts) -> translate(failure, attempts, first));
 		})).map(total -> new BatchResult(total, paramSets.size()));
+	}
+
+	// in autocommit each parameter set commits on its own, so a failure after the first was sent may follow commits
+	private static RetryScope batchScope(boolean wrapped, PreparedCall first, int size) {
+		if (wrapped) {
+			return RetryScope.TRANSACTION;
+		}
+		return (size == 1 || first.retryScope() == RetryScope.READ_ONLY) ? first.retryScope()
+				: RetryScope.AUTOCOMMIT_BATCH;
 	}
 
 	@Override
