@@ -282,19 +282,31 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	@Override
 	public Mono<SqlTransaction> beginTransaction() {
-		return this.retry.run(begin(), RetryScope.TRANSACTION, (failure, attempts) -> translate(failure, attempts, null))
+		return beginTransaction((IsolationLevel) null);
+	}
+
+	@Override
+	public Mono<SqlTransaction> beginTransaction(@Nullable IsolationLevel isolationLevel) {
+		return this.retry.run(begin(isolationLevel), RetryScope.TRANSACTION,
+				(failure, attempts) -> translate(failure, attempts, null))
 			.cast(SqlTransaction.class);
 	}
 
 	@Override
 	public <T> Flux<T> inTransaction(Function<SqlTransaction, ? extends Publisher<T>> work) {
+		return inTransaction(null, work);
+	}
+
+	@Override
+	public <T> Flux<T> inTransaction(@Nullable IsolationLevel isolationLevel,
+			Function<SqlTransaction, ? extends Publisher<T>> work) {
 		Objects.requireNonNull(work, "work must not be null");
 		return Flux.deferContextual(context -> {
 			Connection joined = ActiveTransactions.connection(context, this.pool);
 			if (joined != null) {
 				return Flux.from(work.apply(new JoinedTransaction(this.name, this.onConnection, joined)));
 			}
-			Mono<List<T>> attempt = Mono.usingWhen(begin(),
+			Mono<List<T>> attempt = Mono.usingWhen(begin(isolationLevel),
 					transaction -> Flux.from(work.apply(transaction))
 						.contextWrite(c -> ActiveTransactions.publish(c, this.pool, transaction))
 						.collectList()
@@ -307,8 +319,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		});
 	}
 
-	private Mono<NodeTransaction> begin() {
-		return acquire().flatMap(connection -> Mono.from(connection.beginTransaction())
+	private Mono<NodeTransaction> begin(@Nullable IsolationLevel isolationLevel) {
+		return acquire().flatMap(connection -> Mono.from((isolationLevel != null)
+				? connection.beginTransaction(isolationLevel) : connection.beginTransaction())
 			.then(Mono.fromSupplier(() -> new NodeTransaction(this.name, this.onConnection, connection, this.metrics,
 					this.settings.transactionTimeout(), this.timer, this::commitFailure)))
 			.onErrorResume(failure -> Mono.from(connection.close())
