@@ -2,6 +2,7 @@ package io.asyncsql.test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,6 +70,21 @@ public final class PostgresSchema implements AutoCloseable {
 		return NodeSettings.builder(nodeName)
 			.connection(this.database.connection(Map.of("search_path", this.name)))
 			.pool(PoolSettings.builder().initialSize(0).maxSize(4).maxAcquireTime(Duration.ofSeconds(5)).build());
+	}
+
+	/**
+	 * Settings for a node on this schema that connects through another address (a {@link TcpProxy}, or a port
+	 * nothing listens on), with extra driver options such as {@code lock_timeout}.
+	 * @param nodeName the node name
+	 * @param host the host to connect to
+	 * @param port the port to connect to
+	 * @param options extra driver (session) options
+	 * @return a builder to adjust further
+	 */
+	public NodeSettings.Builder node(String nodeName, String host, int port, Map<String, String> options) {
+		Map<String, String> all = new LinkedHashMap<>(options);
+		all.put("search_path", this.name);
+		return node(nodeName).connection(this.database.connection(host, port, all));
 	}
 
 	/**
