@@ -214,13 +214,14 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		return Flux.deferContextual(context -> {
 			Connection joined = joinedConnection(context);
 			if (joined != null) {
-				return this.runner.stream(joined, call, fetchSize).onErrorMap(failure -> translate(failure, 1, call));
+				return CancellationGuard.rows(joined, this.runner.stream(joined, call, fetchSize))
+					.onErrorMap(failure -> translate(failure, 1, call));
 			}
 			// only getting the connection is retried: rows already emitted cannot be taken back
 			Mono<Connection> acquire = this.retry.run(acquire(), RetryScope.READ_ONLY,
 					(failure, attempts) -> translate(failure, attempts, call));
-			return Flux.usingWhen(acquire, c -> this.runner.stream(c, call, fetchSize), Connection::close,
-					(c, error) -> c.close(), Connection::close)
+			return Flux.usingWhen(acquire, c -> CancellationGuard.rows(c, this.runner.stream(c, call, fetchSize)),
+					Connection::close, (c, error) -> c.close(), Connection::close)
 				.onErrorMap(failure -> translate(failure, 1, call));
 		});
 	}
@@ -569,7 +570,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				return Flux.error(ex);
 			}
 			int fetchSize = (query.fetchSize() > 0) ? query.fetchSize() : DEFAULT_STREAM_FETCH_SIZE;
-			return DefaultAsyncSqlNode.this.runner.stream(connection, call, fetchSize)
+			return CancellationGuard.rows(connection, DefaultAsyncSqlNode.this.runner.stream(connection, call, fetchSize))
 				.onErrorMap(failure -> translate(failure, 1, call));
 		}
 

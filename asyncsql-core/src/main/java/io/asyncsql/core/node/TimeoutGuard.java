@@ -51,7 +51,7 @@ final class TimeoutGuard {
 	<T> Mono<T> guard(Connection connection, Duration timeout, Mono<T> work) {
 		int comparison = timeout.compareTo(this.serverTimeout);
 		Duration cancelAt = (comparison < 0) ? timeout : timeout.plus(CANCEL_GRACE);
-		Mono<T> guarded = Mono.defer(() -> {
+		Mono<T> guarded = CancellationGuard.statement(connection, Mono.defer(() -> {
 			CancelRequest request = new CancelRequest(connection, comparison < 0);
 			request.schedule(cancelAt);
 			// settle before the outcome travels on, so a connection to discard is closed before the pool gets it back
@@ -60,7 +60,7 @@ final class TimeoutGuard {
 				.doOnSuccess(value -> request.settle(null))
 				.doOnError(request::settle)
 				.doOnCancel(() -> request.settle(null));
-		});
+		}));
 		if (comparison <= 0) {
 			return guarded;
 		}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -17,6 +18,7 @@ import io.asyncsql.core.QueryValidationException;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionStateException;
 import io.asyncsql.core.metrics.NodeMetrics;
+import io.asyncsql.core.pool.SharedPool;
 import io.r2dbc.spi.Connection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -30,11 +32,17 @@ import reactor.core.scheduler.Scheduler;
  * A transaction that owns a pooled connection from {@code BEGIN} until it ends. It ends by commit, by rollback,
  * by a failed statement (rolled back at once, since the database would refuse everything after it anyway), or by
  * its timeout (rolled back, with a warning, so an abandoned transaction never keeps a connection). The connection
- * is returned to the pool exactly once, whichever way it ends.
+ * is returned to the pool exactly once, whichever way it ends, also when the caller cancels meanwhile; a rollback
+ * that gets no answer within {@value #ROLLBACK_WAIT_SECONDS} seconds drops the connection instead.
  */
 public final class NodeTransaction implements SqlTransaction {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeTransaction.class);
+
+	private static final long ROLLBACK_WAIT_SECONDS = 10;
+
+	/** How long a rollback may take before the connection is considered broken and dropped. */
+	static final Duration ROLLBACK_WAIT = Duration.ofSeconds(ROLLBACK_WAIT_SECONDS);
 
 	private enum State {
 
@@ -63,6 +71,8 @@ public final class NodeTransaction implements SqlTransaction {
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
+	private final Scheduler timer;
+
 	private final Disposable timeoutTask;
 
 	/**
@@ -82,6 +92,7 @@ public final class NodeTransaction implements SqlTransaction {
 		this.connection = connection;
 		this.metrics = metrics;
 		this.commitFailure = commitFailure;
+		this.timer = timer;
 		this.timeoutTask = timer.schedule(() -> expire(timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
@@ -178,7 +189,8 @@ public final class NodeTransaction implements SqlTransaction {
 			return Mono.error(error);
 		}
 		if (this.state.compareAndSet(State.ACTIVE, State.FAILED)) {
-			return rollbackAndRelease(State.FAILED).then(Mono.error(error));
+			// the caller may cancel while the rollback runs: the connection must go back all the same
+			return rollbackAndRelease(State.FAILED).doOnCancel(this::releaseQuietly).then(Mono.error(error));
 		}
 		return Mono.error(error);
 	}
@@ -194,7 +206,13 @@ public final class NodeTransaction implements SqlTransaction {
 
 	private Mono<Void> rollbackAndRelease(State end) {
 		return Mono.from(this.connection.rollbackTransaction())
+			.timeout(ROLLBACK_WAIT, this.timer)
 			.onErrorResume(error -> {
+				if (error instanceof TimeoutException) {
+					// a connection that does not answer a rollback is unusable: drop it, the server rolls back
+					// when the session ends
+					SharedPool.discard(this.connection);
+				}
 				// the pool rolls back again or discards the connection on release
 				logger.debug("Node '{}': rollback failed: {}", this.node, error.toString());
 				return Mono.empty();
