@@ -51,7 +51,7 @@ final class TimeoutGuard {
 	<T> Mono<T> guard(Connection connection, Duration timeout, Mono<T> work) {
 		int comparison = timeout.compareTo(this.serverTimeout);
 		Duration cancelAt = (comparison < 0) ? timeout : timeout.plus(CANCEL_GRACE);
-		Mono<T> guarded = CancellationGuard.statement(connection, Mono.defer(() -> {
+		Mono<T> guarded = Mono.defer(() -> {
 			CancelRequest request = new CancelRequest(connection, comparison < 0);
 			request.schedule(cancelAt);
 			// settle before the outcome travels on, so a connection to discard is closed before the pool gets it back
@@ -60,13 +60,14 @@ final class TimeoutGuard {
 				.doOnSuccess(value -> request.settle(null))
 				.doOnError(request::settle)
 				.doOnCancel(() -> request.settle(null));
-		}));
+		});
 		if (comparison <= 0) {
-			return guarded;
+			return CancellationGuard.statement(connection, guarded);
 		}
 		// the session timeout is shorter than this statement may run: raise it for this statement only
-		return Mono.usingWhen(this.dialect.setStatementTimeout(connection, timeout).thenReturn(connection),
-				c -> guarded, this::reset, (c, error) -> reset(c), this::reset);
+		return CancellationGuard.statement(connection, Mono.usingWhen(
+				this.dialect.setStatementTimeout(connection, timeout).thenReturn(connection), c -> guarded, this::reset,
+				(c, error) -> reset(c), this::reset));
 	}
 
 	private Mono<Void> reset(Connection connection) {

@@ -155,11 +155,13 @@ public final class NodeTransaction implements SqlTransaction {
 	public Mono<Void> rollback() {
 		return Mono.defer(() -> {
 			State current = this.state.get();
-			if (current == State.ROLLED_BACK || current == State.FAILED || current == State.TIMED_OUT) {
+			// an ending in progress (typically a commit whose caller cancelled) returns the connection itself
+			if (current == State.ROLLED_BACK || current == State.FAILED || current == State.TIMED_OUT
+					|| current == State.ENDING) {
 				return Mono.empty();
 			}
 			if (!this.state.compareAndSet(State.ACTIVE, State.ENDING)) {
-				return Mono.error(stateError("roll back"));
+				return (this.state.get() == State.ENDING) ? Mono.empty() : Mono.error(stateError("roll back"));
 			}
 			return rollbackAndRelease(State.ROLLED_BACK).doOnCancel(this::releaseQuietly);
 		});
@@ -205,7 +207,8 @@ public final class NodeTransaction implements SqlTransaction {
 	}
 
 	private Mono<Void> rollbackAndRelease(State end) {
-		return Mono.from(this.connection.rollbackTransaction())
+		// deferred: a connection already closed by the pool fails on the call itself
+		return Mono.defer(() -> Mono.from(this.connection.rollbackTransaction()))
 			.timeout(ROLLBACK_WAIT, this.timer)
 			.onErrorResume(error -> {
 				if (error instanceof TimeoutException) {
