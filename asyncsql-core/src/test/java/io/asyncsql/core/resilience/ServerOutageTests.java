@@ -147,7 +147,7 @@ class ServerOutageTests {
 	void readResetMidStatementIsRetried() {
 		AsyncSqlNode node = nodeViaProxy("reset_read", new RetryConfig(3, Duration.ofMillis(20), Duration.ofMillis(100), 2.0,
 				false));
-		CompletableFuture<QueryResult> read = node.execute("SELECT 7 AS seven FROM pg_sleep(0.4)").toFuture();
+		CompletableFuture<QueryResult> read = node.execute("SELECT 7 AS seven FROM pg_sleep(1.5)").toFuture();
 		await().atMost(WAIT).until(() -> activeStatements("SELECT 7") == 1);
 		assertThat(this.proxy.cutConnections()).isEqualTo(1);
 		assertThat(read.join().one()).containsEntry("seven", 7);
@@ -158,7 +158,7 @@ class ServerOutageTests {
 	void writeResetMidStatementIsNotRetriedEvenThoughItMayHaveCommitted() {
 		AsyncSqlNode node = nodeViaProxy("reset_write", new RetryConfig(3, Duration.ofMillis(20), Duration.ofMillis(100), 2.0,
 				false));
-		CompletableFuture<QueryResult> write = node.execute("INSERT INTO events (id) SELECT 9 FROM pg_sleep(0.4)").toFuture();
+		CompletableFuture<QueryResult> write = node.execute("INSERT INTO events (id) SELECT 9 FROM pg_sleep(1.5)").toFuture();
 		await().atMost(WAIT).until(() -> activeStatements("INSERT INTO events") == 1);
 		assertThat(this.proxy.cutConnections()).isEqualTo(1);
 

@@ -205,6 +205,20 @@ class TransientFailureRecoveryTests {
 		assertThat(this.meters.retries()).isEqualTo(1);
 	}
 
+	@Test
+	void isolationLevelAppliesToItsTransactionOnly() {
+		AsyncSqlNode node = node("isolation", b -> b.pool(PoolSettings.builder().initialSize(0).maxSize(1).build()));
+		SqlTransaction repeatable = node.beginTransaction(IsolationLevel.REPEATABLE_READ).block(WAIT);
+		assertThat(repeatable.execute("SHOW transaction_isolation").block(WAIT).one())
+			.containsEntry("transaction_isolation", "repeatable read");
+		repeatable.commit().block(WAIT);
+		// the same (only) connection is back at the session's default
+		assertThat(node.inTransaction(tx -> tx.execute("SHOW transaction_isolation")).blockLast(WAIT).one())
+			.containsEntry("transaction_isolation", "read committed");
+		assertThat(node.execute("SHOW transaction_isolation").block(WAIT).one())
+			.containsEntry("transaction_isolation", "read committed");
+	}
+
 	private static Mono<String> goOffCallIfOthersAre(SqlTransaction tx, int me, Sinks.Empty<Void> afterRead,
 			Mono<Void> beforeWrite, Sinks.Empty<Void> afterWrite, Mono<Void> beforeCommit) {
 		return tx.execute("SHOW transaction_isolation")
@@ -354,7 +368,7 @@ class TransientFailureRecoveryTests {
 		AsyncSqlNode node = node("terminate_read", b -> b.validateQueries(false)
 			.pool(PoolSettings.builder().initialSize(0).maxSize(1).build()));
 		String application = applicationName(node);
-		CompletableFuture<QueryResult> read = node.execute("SELECT 42 AS answer FROM pg_sleep(0.5)").toFuture();
+		CompletableFuture<QueryResult> read = node.execute("SELECT 42 AS answer FROM pg_sleep(1.5)").toFuture();
 		await().atMost(WAIT).until(() -> activeBackends(application, "SELECT 42") == 1);
 		Object victim = schema.scalar("SELECT pid FROM pg_stat_activity WHERE application_name = '" + application + "'");
 		assertThat(schema.scalar("SELECT pg_terminate_backend(" + victim + ")")).isEqualTo(true);
@@ -370,7 +384,7 @@ class TransientFailureRecoveryTests {
 		AsyncSqlNode node = node("terminate_write", b -> b.validateQueries(false)
 			.pool(PoolSettings.builder().initialSize(0).maxSize(1).build()));
 		String application = applicationName(node);
-		CompletableFuture<QueryResult> write = node.execute("INSERT INTO events (id) SELECT 7 FROM pg_sleep(0.5)")
+		CompletableFuture<QueryResult> write = node.execute("INSERT INTO events (id) SELECT 7 FROM pg_sleep(1.5)")
 			.toFuture();
 		await().atMost(WAIT).until(() -> activeBackends(application, "INSERT INTO events") == 1);
 		schema.scalar("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + application
