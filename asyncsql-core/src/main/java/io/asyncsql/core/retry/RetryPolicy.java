@@ -97,7 +97,8 @@ public final class RetryPolicy {
 				}
 				Duration delay = Backoff.delay(this.config, done - 1);
 				this.metrics.recordRetry(decision.reason);
-				logger.warn("Node '{}': attempt {} of {} failed with {} ({}); retrying in {} ms", this.node, done,
+				// retries are expected and counted in asyncsql.retries; only giving up is worth a warning
+				logger.debug("Node '{}': attempt {} of {} failed with {} ({}); retrying in {} ms", this.node, done,
 						this.config.maxRetries() + 1, decision.reason.tag(), describe(failure), delay.toMillis());
 				return Mono.delay(delay, this.timer);
 			}))).onErrorMap(failure -> finalFailure(failure, attempts.get(), translator));

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -232,7 +233,12 @@ public final class NodeTransaction implements SqlTransaction {
 			return Mono.empty();
 		}
 		this.timeoutTask.dispose();
-		return Mono.from(this.connection.close());
+		// once started, returning the connection runs to its end even if the caller cancels meanwhile: a release
+		// cut short leaves the connection counted as acquired for good, and nobody would start it again
+		Sinks.Empty<Void> returned = Sinks.empty();
+		Mono.defer(() -> Mono.from(this.connection.close())).subscribe(null, returned::tryEmitError,
+				returned::tryEmitEmpty);
+		return returned.asMono();
 	}
 
 	private void releaseQuietly() {

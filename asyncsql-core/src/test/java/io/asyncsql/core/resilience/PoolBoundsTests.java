@@ -16,6 +16,7 @@ import io.asyncsql.core.PoolSettings;
 import io.asyncsql.core.RetryConfig;
 import io.asyncsql.core.RetryExhaustedException;
 import io.asyncsql.core.SqlTransaction;
+import io.asyncsql.core.pool.PoolStats;
 import io.asyncsql.core.retry.TransientReason;
 import io.asyncsql.test.PostgresSchema;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -75,8 +76,9 @@ class PoolBoundsTests {
 
 	private static void awaitNothingAcquired(AsyncSqlNode node) {
 		await().atMost(WAIT).untilAsserted(() -> {
-			assertThat(node.pool().stats().acquired()).isZero();
-			assertThat(node.pool().stats().pendingAcquire()).isZero();
+			PoolStats stats = node.pool().stats();
+			assertThat(stats.acquired()).as("acquired connections in %s", stats).isZero();
+			assertThat(stats.pendingAcquire()).as("pending acquires in %s", stats).isZero();
 		});
 	}
 
