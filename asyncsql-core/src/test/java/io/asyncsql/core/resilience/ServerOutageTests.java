@@ -78,7 +78,9 @@ class ServerOutageTests {
 	@AfterEach
 	void stopProxy() {
 		if (this.node != null) {
-			this.node.close();
+			AsyncSqlNode closing = this.node;
+			await().atMost(WAIT).untilAsserted(() -> assertThat(closing.pool().stats().acquired()).isZero());
+			closing.close();
 		}
 		this.proxy.close();
 	}
