@@ -9,6 +9,7 @@ import io.asyncsql.core.pool.ConnectionPools;
 import io.asyncsql.core.pool.SharedPool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.r2dbc.spi.IsolationLevel;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -49,6 +50,16 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 	Mono<SqlTransaction> beginTransaction();
 
 	/**
+	 * Starts a transaction at an isolation level, on a connection of its own, pinned until
+	 * {@link SqlTransaction#commit()} or {@link SqlTransaction#rollback()}. The level applies to this transaction
+	 * only ({@code BEGIN ISOLATION LEVEL ...}); the connection goes back to the pool with its session default.
+	 * @param isolationLevel the isolation level, for example {@link IsolationLevel#SERIALIZABLE}; {@code null} for
+	 * the database's default, as {@link #beginTransaction()}
+	 * @return the transaction; fails like a statement would when no connection can be had
+	 */
+	Mono<SqlTransaction> beginTransaction(@Nullable IsolationLevel isolationLevel);
+
+	/**
 	 * Runs {@code work} in a transaction: committed when the publisher completes, rolled back when it fails or is
 	 * cancelled. Node calls made inside {@code work} (on this or any node sharing the pool, in AUTO or MANUAL mode)
 	 * join the transaction. On a transient failure (deadlock, serialization failure...) the whole block is retried
@@ -60,6 +71,19 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 	 * @return the values {@code work} produced, after the commit
 	 */
 	<T> Flux<T> inTransaction(Function<SqlTransaction, ? extends Publisher<T>> work);
+
+	/**
+	 * Runs {@code work} in a transaction at an isolation level, as {@link #inTransaction(Function)} does. Each
+	 * attempt starts a fresh transaction at that level, so a serialization failure ({@code 40001}) of a
+	 * {@link IsolationLevel#SERIALIZABLE} block is retried with a new snapshot. When a transaction is already
+	 * active for the pool, {@code work} joins it and the outer transaction's level applies.
+	 * @param isolationLevel the isolation level; {@code null} for the database's default
+	 * @param work the statements to run, given the transaction
+	 * @param <T> the type of values produced
+	 * @return the values {@code work} produced, after the commit
+	 */
+	<T> Flux<T> inTransaction(@Nullable IsolationLevel isolationLevel,
+			Function<SqlTransaction, ? extends Publisher<T>> work);
 
 	/**
 	 * A round trip to the database with a trivial statement, bypassing validation and retry.

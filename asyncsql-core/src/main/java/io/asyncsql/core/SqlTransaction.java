@@ -22,7 +22,9 @@ public interface SqlTransaction extends SqlOperations {
 
 	/**
 	 * Rolls back and returns the connection to the pool. Rolling back a transaction that was already rolled back
-	 * (explicitly, after a failed statement, or by its timeout) completes without doing anything.
+	 * (explicitly, after a failed statement, or by its timeout), or whose commit or rollback is still under way
+	 * (a clean-up after a cancelled commit, say; that ending returns the connection), completes without doing
+	 * anything.
 	 * @return completes when rolled back; fails with {@link TransactionStateException} after a commit
 	 */
 	Mono<Void> rollback();

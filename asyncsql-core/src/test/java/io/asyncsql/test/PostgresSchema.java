@@ -63,6 +63,21 @@ public final class PostgresSchema extends TestTarget {
 			.pool(PoolSettings.builder().initialSize(0).maxSize(4).maxAcquireTime(java.time.Duration.ofSeconds(5)).build());
 	}
 
+	/**
+	 * Settings for a node on this schema that connects through another address (a {@link TcpProxy}, or a port
+	 * nothing listens on), with extra driver options such as {@code lock_timeout}.
+	 * @param nodeName the node name
+	 * @param host the host to connect to
+	 * @param port the port to connect to
+	 * @param options extra driver (session) options
+	 * @return a builder to adjust further
+	 */
+	public NodeSettings.Builder node(String nodeName, String host, int port, Map<String, String> options) {
+		Map<String, String> all = new HashMap<>(options);
+		all.put("search_path", this.name);
+		return node(nodeName).connection(this.database.connection(host, port, all));
+	}
+
 	@Override
 	public Map<String, String> shortLockTimeout() {
 		return Map.of("lock_timeout", "300ms");

@@ -52,7 +52,19 @@ public record TestDatabase(DatabaseType type, String url) {
 	 * @return the settings
 	 */
 	public ConnectionSettings connection(Map<String, String> driverOptions) {
-		return new ConnectionSettings(this.type, null, host(), port(), database(), username(), password(), null,
+		return connection(host(), port(), driverOptions);
+	}
+
+	/**
+	 * Connection settings for this server's database and credentials reached at another address, such as a
+	 * {@link TcpProxy} in front of it or a port nothing listens on.
+	 * @param host the host to connect to
+	 * @param port the port to connect to
+	 * @param driverOptions driver options, such as a PostgreSQL {@code search_path}
+	 * @return the settings
+	 */
+	public ConnectionSettings connection(String host, int port, Map<String, String> driverOptions) {
+		return new ConnectionSettings(this.type, null, host, port, database(), username(), password(), null,
 				driverOptions);
 	}
 

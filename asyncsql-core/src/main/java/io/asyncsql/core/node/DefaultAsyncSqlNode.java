@@ -49,6 +49,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.IsolationLevel;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -215,13 +216,14 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		return Flux.deferContextual(context -> {
 			Connection joined = joinedConnection(context);
 			if (joined != null) {
-				return this.runner.stream(joined, call, fetchSize).onErrorMap(failure -> translate(failure, 1, call));
+				return CancellationGuard.rows(joined, this.runner.stream(joined, call, fetchSize))
+					.onErrorMap(failure -> translate(failure, 1, call));
 			}
 			// only getting the connection is retried: rows already emitted cannot be taken back
 			Mono<Connection> acquire = this.retry.run(acquire(), RetryScope.READ_ONLY,
 					(failure, attempts) -> translate(failure, attempts, call));
-			return Flux.usingWhen(acquire, c -> this.runner.stream(c, call, fetchSize), Connection::close,
-					(c, error) -> c.close(), Connection::close)
+			return Flux.usingWhen(acquire, c -> CancellationGuard.rows(c, this.runner.stream(c, call, fetchSize)),
+					Connection::close, (c, error) -> c.close(), Connection::close)
 				.onErrorMap(failure -> translate(failure, 1, call));
 		});
 	}
@@ -252,9 +254,18 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				Mono<Long> batch = this.timeouts.guard(c, first.timeout(), this.runner.batch(c, sets));
 				return wrap ? inLocalTransaction(c, batch) : batch;
 			});
-			return this.retry.run(attempt, wrap ? RetryScope.TRANSACTION : RetryScope.AUTOCOMMIT_WRITE,
+			return this.retry.run(attempt, batchScope(wrap, first, sets.size()),
 					(failure, attempts) -> translate(failure, attempts, first));
 		})).map(total -> new BatchResult(total, paramSets.size()));
+	}
+
+	// in autocommit each parameter set commits on its own, so a failure after the first was sent may follow commits
+	private static RetryScope batchScope(boolean wrapped, PreparedCall first, int size) {
+		if (wrapped) {
+			return RetryScope.TRANSACTION;
+		}
+		return (size == 1 || first.retryScope() == RetryScope.READ_ONLY) ? first.retryScope()
+				: RetryScope.AUTOCOMMIT_BATCH;
 	}
 
 	@Override
@@ -274,19 +285,31 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	@Override
 	public Mono<SqlTransaction> beginTransaction() {
-		return this.retry.run(begin(), RetryScope.TRANSACTION, (failure, attempts) -> translate(failure, attempts, null))
+		return beginTransaction((IsolationLevel) null);
+	}
+
+	@Override
+	public Mono<SqlTransaction> beginTransaction(@Nullable IsolationLevel isolationLevel) {
+		return this.retry.run(begin(isolationLevel), RetryScope.TRANSACTION,
+				(failure, attempts) -> translate(failure, attempts, null))
 			.cast(SqlTransaction.class);
 	}
 
 	@Override
 	public <T> Flux<T> inTransaction(Function<SqlTransaction, ? extends Publisher<T>> work) {
+		return inTransaction(null, work);
+	}
+
+	@Override
+	public <T> Flux<T> inTransaction(@Nullable IsolationLevel isolationLevel,
+			Function<SqlTransaction, ? extends Publisher<T>> work) {
 		Objects.requireNonNull(work, "work must not be null");
 		return Flux.deferContextual(context -> {
 			Connection joined = ActiveTransactions.connection(context, this.pool);
 			if (joined != null) {
 				return Flux.from(work.apply(new JoinedTransaction(this.name, this.onConnection, joined)));
 			}
-			Mono<List<T>> attempt = Mono.usingWhen(begin(),
+			Mono<List<T>> attempt = Mono.usingWhen(begin(isolationLevel),
 					transaction -> Flux.from(work.apply(transaction))
 						.contextWrite(c -> transaction.publish(ActiveTransactions.publish(c, this.pool, transaction)))
 						.collectList()
@@ -299,8 +322,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		});
 	}
 
-	private Mono<NodeTransaction> begin() {
-		return acquire().flatMap(connection -> Mono.from(connection.beginTransaction())
+	private Mono<NodeTransaction> begin(@Nullable IsolationLevel isolationLevel) {
+		return acquire().flatMap(connection -> Mono.from((isolationLevel != null)
+				? connection.beginTransaction(isolationLevel) : connection.beginTransaction())
 			.then(Mono.deferContextual(context -> Mono.just(new NodeTransaction(this.name, this.onConnection, connection,
 					this.metrics, this.settings.transactionTimeout(), this.timer, this::commitFailure,
 					this.observations.isNoop() ? null : AsyncSqlObservations.startTransaction(this.observations,
@@ -571,7 +595,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				return Flux.error(ex);
 			}
 			int fetchSize = (query.fetchSize() > 0) ? query.fetchSize() : DEFAULT_STREAM_FETCH_SIZE;
-			return DefaultAsyncSqlNode.this.runner.stream(connection, call, fetchSize)
+			return CancellationGuard.rows(connection, DefaultAsyncSqlNode.this.runner.stream(connection, call, fetchSize))
 				.onErrorMap(failure -> translate(failure, 1, call));
 		}
 

@@ -2,10 +2,13 @@ package io.asyncsql.core.node;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.asyncsql.core.dialect.Dialect;
+import io.asyncsql.core.pool.SharedPool;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.Wrapped;
+import io.r2dbc.spi.R2dbcException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -17,7 +20,9 @@ import reactor.core.scheduler.Scheduler;
  * session timeout for that statement. In every case a client-side backstop sends the cancel request shortly after
  * the timeout, then waits a bounded time for the statement's real outcome (so a write that finished just in time
  * is reported as done, and one that was cancelled as certainly not done); a statement that still has no outcome
- * is abandoned and its connection closed rather than returned to the pool busy.
+ * is abandoned and its connection closed rather than returned to the pool busy. A cancel request that went out
+ * but was not seen to cancel the statement could still cancel the next statement on that session, so its
+ * connection is closed too.
  */
 final class TimeoutGuard {
 
@@ -44,22 +49,30 @@ final class TimeoutGuard {
 	<T> Mono<T> guard(Connection connection, Duration timeout, Mono<T> work) {
 		int comparison = timeout.compareTo(this.serverTimeout);
 		Duration cancelAt = (comparison < 0) ? timeout : timeout.plus(CANCEL_GRACE);
-		// One timer per statement: it sends the cancel request at cancelAt and only then starts the wait for the
-		// outcome. The fallback form of timeout() is used because the Duration form builds a description string
-		// from the whole operator chain on every subscription, which cost more than the rest of the guard.
-		Mono<Long> deadline = Mono.delay(cancelAt, this.timer).flatMap(tick -> {
-			cancel(connection);
-			return Mono.delay(OUTCOME_WAIT, this.timer);
+		Mono<T> guarded = Mono.defer(() -> {
+			CancelRequest request = new CancelRequest(connection, comparison < 0);
+			// One timer per statement: it sends the cancel request at cancelAt and only then starts the wait for the
+			// outcome. The fallback form of timeout() is used because the Duration form builds a description string
+			// from the whole operator chain on every subscription, which cost more than the rest of the guard.
+			Mono<Long> deadline = Mono.delay(cancelAt, this.timer).flatMap(tick -> {
+				request.send();
+				return Mono.delay(OUTCOME_WAIT, this.timer);
+			});
+			// settle before the outcome travels on, so a connection to discard is closed before the pool gets it back
+			return work.timeout(deadline, Mono.error(() -> new TimeoutException("no outcome "
+					+ OUTCOME_WAIT.toMillis() + " ms after the cancel request")))
+				.onErrorMap(TimeoutException.class, ex -> abandon(connection, ex))
+				.doOnSuccess(value -> request.settle(null))
+				.doOnError(request::settle)
+				.doOnCancel(() -> request.settle(null));
 		});
-		Mono<T> guarded = work.timeout(deadline, Mono.error(() -> new TimeoutException("no outcome "
-				+ OUTCOME_WAIT.toMillis() + " ms after the cancel request")))
-			.onErrorMap(TimeoutException.class, ex -> abandon(connection, ex));
 		if (comparison <= 0) {
-			return guarded;
+			return CancellationGuard.statement(connection, guarded);
 		}
 		// the session timeout is shorter than this statement may run: raise it for this statement only
-		return Mono.usingWhen(this.dialect.setStatementTimeout(connection, timeout).thenReturn(connection),
-				c -> guarded, this::reset, (c, error) -> reset(c), this::reset);
+		return CancellationGuard.statement(connection, Mono.usingWhen(
+				this.dialect.setStatementTimeout(connection, timeout).thenReturn(connection), c -> guarded, this::reset,
+				(c, error) -> reset(c), this::reset));
 	}
 
 	private Mono<Void> reset(Connection connection) {
@@ -67,19 +80,70 @@ final class TimeoutGuard {
 		return this.dialect.resetStatementTimeout(connection).onErrorResume(error -> Mono.empty());
 	}
 
-	private void cancel(Connection connection) {
-		this.dialect.cancelStatement(connection)
-			.subscribe(null, error -> logger.debug("Cancel request failed: {}", error.toString()));
-	}
-
 	private Throwable abandon(Connection connection, TimeoutException cause) {
 		// the statement may still be running: close the physical connection so the pool discards it
-		Connection physical = connection;
-		while (physical instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner) {
-			physical = inner;
-		}
-		Mono.from(physical.close()).subscribe(null, error -> logger.debug("Close failed: {}", error.toString()));
+		SharedPool.discard(connection);
 		return new StatementAbandonedException(OUTCOME_WAIT, cause);
+	}
+
+	/**
+	 * The cancel request of one statement. A request that was sent but did not visibly cancel the statement (it
+	 * ended just in time, or failed otherwise) may still reach the server later and cancel whatever runs next on
+	 * that session, so the connection is then closed instead of reused. Only when the request was the statement's
+	 * timeout (shorter than the session's) and the statement ended cancelled is the request known to be used up;
+	 * a backstop request sent after the server's own timeout is never known to be, since the server's cancellation
+	 * looks the same.
+	 */
+	private final class CancelRequest {
+
+		private static final int PENDING = 0;
+
+		private static final int SENT = 1;
+
+		private static final int SETTLED = 2;
+
+		private final Connection connection;
+
+		private final boolean primary;
+
+		private final AtomicInteger state = new AtomicInteger(PENDING);
+
+		CancelRequest(Connection connection, boolean primary) {
+			this.connection = connection;
+			this.primary = primary;
+		}
+
+		void send() {
+			if (this.state.compareAndSet(PENDING, SENT)) {
+				TimeoutGuard.this.dialect.cancelStatement(this.connection)
+					.subscribe(null, error -> logger.debug("Cancel request failed: {}", error.toString()));
+			}
+		}
+
+		void settle(@Nullable Throwable failure) {
+			if (this.state.compareAndSet(PENDING, SETTLED) || failure instanceof StatementAbandonedException
+					|| (this.primary && isCancellation(failure))) {
+				return;
+			}
+			if (this.state.compareAndSet(SENT, SETTLED)) {
+				logger.debug("A cancel request was sent but the statement ended otherwise; closing the connection");
+				SharedPool.discard(this.connection);
+			}
+		}
+
+		private boolean isCancellation(@Nullable Throwable failure) {
+			for (Throwable current = failure; current != null; current = current.getCause()) {
+				if (current instanceof R2dbcException r2dbc
+						&& TimeoutGuard.this.dialect.isCancellation(r2dbc.getSqlState(), r2dbc.getErrorCode())) {
+					return true;
+				}
+				if (current.getCause() == current) {
+					break;
+				}
+			}
+			return false;
+		}
+
 	}
 
 }

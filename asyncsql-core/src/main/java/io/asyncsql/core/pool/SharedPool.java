@@ -9,7 +9,10 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,6 +20,8 @@ import reactor.core.publisher.Mono;
  * it when its last node lets go.
  */
 public final class SharedPool {
+
+	private static final Logger logger = LoggerFactory.getLogger(SharedPool.class);
 
 	/** Metric name of the acquire timer. */
 	public static final String ACQUIRE_TIMER = "asyncsql.pool.acquire";
@@ -78,6 +83,22 @@ public final class SharedPool {
 	 */
 	public Mono<Connection> acquire() {
 		return this.acquire;
+	}
+
+	/**
+	 * Closes the physical connection under a pooled one, for a connection whose state is unknown (a statement was
+	 * abandoned or cancelled in flight): the driver marks it closed as soon as the close starts, so when the pooled
+	 * connection is released the pool's check finds it closed and drops it instead of handing it out again.
+	 * Closing is asynchronous; failures are ignored, since the connection is gone either way.
+	 * @param connection a pooled (or physical) connection
+	 */
+	public static void discard(Connection connection) {
+		Connection physical = connection;
+		for (int depth = 0; depth < 8 && physical instanceof Wrapped<?> wrapped
+				&& wrapped.unwrap() instanceof Connection inner; depth++) {
+			physical = inner;
+		}
+		Mono.from(physical.close()).subscribe(null, error -> logger.debug("Close failed: {}", error.toString()));
 	}
 
 	/**

@@ -88,7 +88,7 @@ public final class RetryPolicy {
 				return Mono.error(failure);
 			}
 			if (!decision.retryable) {
-				return Mono.error(new OutcomeUnknown(failure));
+				return Mono.error(new OutcomeUnknown(failure, decision.reason));
 			}
 			int done = attempts.get();
 			if (this.config.maxRetries() == 0) {
@@ -119,7 +119,11 @@ public final class RetryPolicy {
 		}
 		boolean safe = switch (phase) {
 			case ACQUIRE -> true;
-			case EXECUTE -> scope != RetryScope.AUTOCOMMIT_WRITE || reason.statementRejected();
+			case EXECUTE -> switch (scope) {
+				case READ_ONLY, TRANSACTION -> true;
+				case AUTOCOMMIT_WRITE -> reason.statementRejected();
+				case AUTOCOMMIT_BATCH -> false;
+			};
 			case COMMIT -> reason.statementRejected();
 		};
 		return new Decision(reason, safe);
@@ -135,9 +139,12 @@ public final class RetryPolicy {
 		}
 		if (failure instanceof OutcomeUnknown unknown) {
 			Throwable cause = translator.apply(unwrap(unknown.getCause()), attempts);
-			return new CommitOutcomeUnknownException("Node '" + this.node + "': the connection failed after a write "
-					+ "was sent, so whether it took effect is unknown; it was not retried (" + cause.getMessage() + ")",
-					this.node, TransientFailureClassifier.sqlState(cause), attempts, cause);
+			String what = unknown.reason.statementRejected()
+					? "a statement of an autocommit batch failed after earlier ones may have committed"
+					: "the connection failed after a write was sent";
+			return new CommitOutcomeUnknownException("Node '" + this.node + "': " + what + ", so whether it took "
+					+ "effect is unknown; it was not retried (" + cause.getMessage() + ")", this.node,
+					TransientFailureClassifier.sqlState(cause), attempts, cause);
 		}
 		if (failure instanceof AsyncSqlException) {
 			return failure;
@@ -174,8 +181,11 @@ public final class RetryPolicy {
 
 	private static final class OutcomeUnknown extends RuntimeException {
 
-		OutcomeUnknown(Throwable cause) {
+		final TransientReason reason;
+
+		OutcomeUnknown(Throwable cause, TransientReason reason) {
 			super(null, cause, false, false);
+			this.reason = reason;
 		}
 
 	}

@@ -16,6 +16,13 @@ public enum RetryScope {
 	AUTOCOMMIT_WRITE,
 
 	/**
+	 * Several writes in autocommit (a batch outside a transaction), each committed on its own as it runs: once the
+	 * first was sent, no failure proves that none took effect, so only failures before anything was sent (getting
+	 * a connection) are retried.
+	 */
+	AUTOCOMMIT_BATCH,
+
+	/**
 	 * A whole transaction: any transient failure before COMMIT rolled it back, so it is retried; during COMMIT only a
 	 * refusal by the server (for example a serialization failure) is.
 	 */

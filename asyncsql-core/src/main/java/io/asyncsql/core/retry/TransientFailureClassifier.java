@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -12,10 +13,12 @@ import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Exceptions;
 
 /**
  * Decides whether a failure is transient and why, from SQLStates, vendor error codes and exception types; never
- * from message text. Unwraps Spring's {@code DataAccessException}, Reactor's wrappers and any other cause chain.
+ * from message text. Unwraps Spring's {@code DataAccessException}, Reactor's wrappers and any other cause chain; a
+ * composite of several failures (Reactor's {@code Exceptions.multiple}) is transient only when each part is.
  * <p>
  * Dialects contribute their vendor codes (MySQL's 1213 deadlock, for example) through the constructor; the
  * standard SQLStates are built in.
@@ -49,6 +52,9 @@ public final class TransientFailureClassifier {
 	public @Nullable TransientReason classify(@Nullable Throwable failure) {
 		Throwable current = failure;
 		for (int depth = 0; current != null && depth < MAX_CAUSE_DEPTH; depth++) {
+			if (Exceptions.isMultiple(current)) {
+				return classifyAll(Exceptions.unwrapMultiple(current));
+			}
 			TransientReason reason = classifyOne(current);
 			if (reason != null) {
 				return reason;
@@ -60,6 +66,21 @@ public final class TransientFailureClassifier {
 			current = (current.getCause() != current) ? current.getCause() : null;
 		}
 		return null;
+	}
+
+	// several failures reported together (Reactor's composite): retrying only helps when each of them is transient
+	private @Nullable TransientReason classifyAll(List<Throwable> failures) {
+		TransientReason first = null;
+		for (Throwable failure : failures) {
+			TransientReason reason = classify(failure);
+			if (reason == null) {
+				return null;
+			}
+			if (first == null) {
+				first = reason;
+			}
+		}
+		return first;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -17,6 +18,7 @@ import io.asyncsql.core.QueryValidationException;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionStateException;
 import io.asyncsql.core.metrics.NodeMetrics;
+import io.asyncsql.core.pool.SharedPool;
 import io.asyncsql.core.observation.AsyncSqlObservations;
 import io.micrometer.observation.Observation;
 import io.r2dbc.spi.Connection;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
 
@@ -33,11 +36,17 @@ import reactor.util.context.Context;
  * A transaction that owns a pooled connection from {@code BEGIN} until it ends. It ends by commit, by rollback,
  * by a failed statement (rolled back at once, since the database would refuse everything after it anyway), or by
  * its timeout (rolled back, with a warning, so an abandoned transaction never keeps a connection). The connection
- * is returned to the pool exactly once, whichever way it ends.
+ * is returned to the pool exactly once, whichever way it ends, also when the caller cancels meanwhile; a rollback
+ * that gets no answer within {@value #ROLLBACK_WAIT_SECONDS} seconds drops the connection instead.
  */
 public final class NodeTransaction implements SqlTransaction {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeTransaction.class);
+
+	private static final long ROLLBACK_WAIT_SECONDS = 10;
+
+	/** How long a rollback may take before the connection is considered broken and dropped. */
+	static final Duration ROLLBACK_WAIT = Duration.ofSeconds(ROLLBACK_WAIT_SECONDS);
 
 	private enum State {
 
@@ -66,6 +75,8 @@ public final class NodeTransaction implements SqlTransaction {
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
+	private final Scheduler timer;
+
 	private final Disposable timeoutTask;
 
 	private final @Nullable Observation observation;
@@ -91,6 +102,7 @@ public final class NodeTransaction implements SqlTransaction {
 		this.metrics = metrics;
 		this.commitFailure = commitFailure;
 		this.observation = observation;
+		this.timer = timer;
 		this.timeoutTask = timer.schedule(() -> expire(timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
@@ -153,11 +165,13 @@ public final class NodeTransaction implements SqlTransaction {
 	public Mono<Void> rollback() {
 		return Mono.defer(() -> {
 			State current = this.state.get();
-			if (current == State.ROLLED_BACK || current == State.FAILED || current == State.TIMED_OUT) {
+			// an ending in progress (typically a commit whose caller cancelled) returns the connection itself
+			if (current == State.ROLLED_BACK || current == State.FAILED || current == State.TIMED_OUT
+					|| current == State.ENDING) {
 				return Mono.empty();
 			}
 			if (!this.state.compareAndSet(State.ACTIVE, State.ENDING)) {
-				return Mono.error(stateError("roll back"));
+				return (this.state.get() == State.ENDING) ? Mono.empty() : Mono.error(stateError("roll back"));
 			}
 			return rollbackAndRelease(State.ROLLED_BACK).doOnCancel(this::releaseQuietly);
 		});
@@ -196,7 +210,8 @@ public final class NodeTransaction implements SqlTransaction {
 			return Mono.error(error);
 		}
 		if (this.state.compareAndSet(State.ACTIVE, State.FAILED)) {
-			return rollbackAndRelease(State.FAILED).then(Mono.error(error));
+			// the caller may cancel while the rollback runs: the connection must go back all the same
+			return rollbackAndRelease(State.FAILED).doOnCancel(this::releaseQuietly).then(Mono.error(error));
 		}
 		return Mono.error(error);
 	}
@@ -211,8 +226,15 @@ public final class NodeTransaction implements SqlTransaction {
 	}
 
 	private Mono<Void> rollbackAndRelease(State end) {
-		return Mono.from(this.connection.rollbackTransaction())
+		// deferred: a connection already closed by the pool fails on the call itself
+		return Mono.defer(() -> Mono.from(this.connection.rollbackTransaction()))
+			.timeout(ROLLBACK_WAIT, this.timer)
 			.onErrorResume(error -> {
+				if (error instanceof TimeoutException) {
+					// a connection that does not answer a rollback is unusable: drop it, the server rolls back
+					// when the session ends
+					SharedPool.discard(this.connection);
+				}
 				// the pool rolls back again or discards the connection on release
 				logger.debug("Node '{}': rollback failed: {}", this.node, error.toString());
 				return Mono.empty();
@@ -234,7 +256,12 @@ public final class NodeTransaction implements SqlTransaction {
 					(this.state.get() == State.COMMITTED) ? "commit" : "rollback");
 			this.observation.stop();
 		}
-		return Mono.from(this.connection.close());
+		// once started, returning the connection runs to its end even if the caller cancels meanwhile: a release
+		// cut short leaves the connection counted as acquired for good, and nobody would start it again
+		Sinks.Empty<Void> returned = Sinks.empty();
+		Mono.defer(() -> Mono.from(this.connection.close())).subscribe(null, returned::tryEmitError,
+				returned::tryEmitEmpty);
+		return returned.asMono();
 	}
 
 	private void releaseQuietly() {

@@ -62,8 +62,10 @@ class TimeoutTests {
 	void shorterQueryTimeoutCancelsTheStatementOnTheServer() {
 		long start = System.nanoTime();
 		assertThatThrownBy(() -> node.execute(Query.of("SELECT pg_sleep(5)").timeout(Duration.ofMillis(150))).block(WAIT))
-			.isInstanceOf(QueryTimeoutException.class);
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(450));
+			.isInstanceOfSatisfying(QueryTimeoutException.class, ex -> assertThat(ex.sqlState()).isEqualTo("57014"));
+		// cancelled by the server on request (57014), well before the 2 s the client would wait before abandoning it;
+		// generous, since the machine may be busy
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(runningSleeps()).isZero());
 		assertThat(node.execute("SELECT 2 AS two").block(WAIT).one()).containsEntry("two", 2);
 	}
