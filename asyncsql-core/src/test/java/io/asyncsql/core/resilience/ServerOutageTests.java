@@ -121,8 +121,11 @@ class ServerOutageTests {
 		this.proxy.refuseConnections();
 		assertThat(this.proxy.cutConnections()).isEqualTo(3);
 		CompletableFuture<QueryResult> read = node.execute("SELECT count(*) AS n FROM events WHERE id < 0").toFuture();
-		CompletableFuture<QueryResult> write = node.execute("INSERT INTO events (id) VALUES (1)").toFuture();
+		// by now the read has met the dead connections and the refused new ones; a write issued before the client
+		// saw its connection die could have been sent on it, and then its outcome would be unknown
 		await().atMost(WAIT).until(() -> this.meters.retries("connection") >= 4);
+		CompletableFuture<QueryResult> write = node.execute("INSERT INTO events (id) VALUES (1)").toFuture();
+		await().atMost(WAIT).until(() -> this.meters.retries("connection") >= 5);
 		assertThat(read).isNotDone();
 		assertThat(write).isNotDone();
 
