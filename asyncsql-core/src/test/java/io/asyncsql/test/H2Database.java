@@ -43,6 +43,11 @@ public final class H2Database extends TestTarget {
 		return new H2Database("t_" + prefix + "_" + counter.incrementAndGet());
 	}
 
+	/** @return the in-memory database's name */
+	public String name() {
+		return this.name;
+	}
+
 	@Override
 	public DatabaseType type() {
 		return DatabaseType.H2;

@@ -86,6 +86,15 @@ abstract class FundsTransferHttpTests {
 	 */
 	protected abstract List<List<Object>> query(String sql);
 
+	/**
+	 * Whether concurrent requests' statements interleave on the database, so that 50 concurrent deposits to one
+	 * account are bound to meet version conflicts.
+	 * @return {@code true} unless the driver runs each request's statements through without interleaving
+	 */
+	protected boolean concurrentStatementsInterleave() {
+		return true;
+	}
+
 	@BeforeEach
 	void client() {
 		this.http = WebTestClient.bindToServer()
@@ -477,12 +486,18 @@ abstract class FundsTransferHttpTests {
 			assertThat(meter("asyncsql.lock.operations", "table:accounts", "outcome:success") - successes).isEqualTo(50);
 			assertThat(meter("asyncsql.queries", "node:ledger", "operation:update") - updates)
 				.isEqualTo(50 + conflictsMet);
-			assertThat(conflictsMet).isPositive();
+			if (concurrentStatementsInterleave()) {
+				assertThat(conflictsMet).isPositive();
+			}
 		});
-		this.http.get().uri("/actuator/asyncsql").exchange().expectStatus().isOk().expectBody()
+		double conflictsMet = meter("asyncsql.lock.conflicts", "table:accounts") - conflicts;
+		WebTestClient.BodyContentSpec endpoint = this.http.get().uri("/actuator/asyncsql").exchange().expectStatus()
+			.isOk().expectBody()
 			.jsonPath("$.locking.metrics.versionConflicts").value(value -> assertThat(((Number) value).longValue())
-				.isGreaterThanOrEqualTo((long) (meter("asyncsql.lock.conflicts", "table:accounts") - conflicts)))
-			.jsonPath("$.locking.recentConflicts[?(@.recordId == " + account.id() + ")]").isNotEmpty();
+				.isGreaterThanOrEqualTo((long) conflictsMet));
+		if (conflictsMet > 0) {
+			endpoint.jsonPath("$.locking.recentConflicts[?(@.recordId == " + account.id() + ")]").isNotEmpty();
+		}
 	}
 
 	@Test

@@ -48,6 +48,7 @@ public class AuditTrail {
 		data.putAll(details);
 		Map<String, Object> params = new LinkedHashMap<>();
 		params.put("accountId", account.id());
+		params.put("accountVersion", account.version());
 		params.put("eventData", data);
 		return transaction.execute(this.sql.insertAuditEvent(), params).then();
 	}

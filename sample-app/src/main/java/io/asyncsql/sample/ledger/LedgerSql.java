@@ -68,14 +68,14 @@ public final class LedgerSql {
 	public String schemaScript() {
 		return switch (this.type) {
 			case POSTGRESQL -> "schema-postgresql.sql";
+			case H2 -> "schema-h2.sql";
 			default -> throw unsupported();
 		};
 	}
 
 	/**
-	 * Statements that run in the schema's transaction before its script: on PostgreSQL, quieting the notices that
-	 * {@code IF NOT EXISTS} sends for existing objects (the node would report them as failures), then creating the
-	 * first schema of the node's {@code search_path} option, when it has one.
+	 * Statements that run in the schema's transaction before its script: on PostgreSQL, creating the first schema of
+	 * the node's {@code search_path} option, when it has one.
 	 * @param node the node that runs the DDL
 	 * @return the statements, possibly none
 	 * @throws IllegalStateException when the schema name is not a plain identifier
@@ -84,8 +84,6 @@ public final class LedgerSql {
 		return switch (this.type) {
 			case POSTGRESQL -> {
 				List<String> statements = new ArrayList<>();
-				// LOCAL: the setting ends with the transaction, so pooled connections keep their defaults
-				statements.add("SET LOCAL client_min_messages TO warning");
 				String searchPath = node.settings().connection().options().get("search_path");
 				if (searchPath != null && !searchPath.isBlank()) {
 					String schema = searchPath.split(",")[0].trim();
@@ -98,6 +96,7 @@ public final class LedgerSql {
 				}
 				yield statements;
 			}
+			case H2 -> List.of();
 			default -> throw unsupported();
 		};
 	}
@@ -109,6 +108,9 @@ public final class LedgerSql {
 		return switch (this.type) {
 			case POSTGRESQL -> "INSERT INTO accounts (owner, balance, tags, metadata) "
 					+ "VALUES (:owner, :balance, :tags, :metadata) RETURNING *";
+			// H2 returns written rows through a data change delta table
+			case H2 -> "SELECT * FROM FINAL TABLE (INSERT INTO accounts (owner, balance, tags, metadata) "
+					+ "VALUES (:owner, :balance, :tags, :metadata))";
 			default -> throw unsupported();
 		};
 	}
@@ -120,7 +122,7 @@ public final class LedgerSql {
 	 */
 	Query accountsByIds(List<Long> ids) {
 		return switch (this.type) {
-			case POSTGRESQL -> Query.of("SELECT * FROM accounts WHERE id = ANY(:ids) ORDER BY id").param("ids", ids);
+			case POSTGRESQL, H2 -> Query.of("SELECT * FROM accounts WHERE id = ANY(:ids) ORDER BY id").param("ids", ids);
 			default -> throw unsupported();
 		};
 	}
@@ -133,7 +135,7 @@ public final class LedgerSql {
 	 */
 	Query accountsByTag(String tag, int limit) {
 		return switch (this.type) {
-			case POSTGRESQL -> Query.of("SELECT * FROM accounts WHERE :tag = ANY(tags) ORDER BY id LIMIT :limit")
+			case POSTGRESQL, H2 -> Query.of("SELECT * FROM accounts WHERE :tag = ANY(tags) ORDER BY id LIMIT :limit")
 				.param("tag", tag)
 				.param("limit", limit);
 			default -> throw unsupported();
@@ -148,7 +150,7 @@ public final class LedgerSql {
 	 */
 	Query lockAccounts(List<Long> ids) {
 		return switch (this.type) {
-			case POSTGRESQL -> Query.of("SELECT * FROM accounts WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
+			case POSTGRESQL, H2 -> Query.of("SELECT * FROM accounts WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
 				.param("ids", ids);
 			default -> throw unsupported();
 		};
@@ -159,6 +161,8 @@ public final class LedgerSql {
 		return switch (this.type) {
 			case POSTGRESQL -> "UPDATE accounts SET balance = balance + :delta, version = version + 1 WHERE id = :id "
 					+ "RETURNING *";
+			case H2 -> "SELECT * FROM FINAL TABLE (UPDATE accounts SET balance = balance + :delta, "
+					+ "version = version + 1 WHERE id = :id)";
 			default -> throw unsupported();
 		};
 	}
@@ -170,15 +174,18 @@ public final class LedgerSql {
 		return switch (this.type) {
 			case POSTGRESQL -> "INSERT INTO transfers (from_account, to_account, amount) "
 					+ "VALUES (:fromAccount, :toAccount, :amount) RETURNING *";
+			case H2 -> "SELECT * FROM FINAL TABLE (INSERT INTO transfers (from_account, to_account, amount) "
+					+ "VALUES (:fromAccount, :toAccount, :amount))";
 			default -> throw unsupported();
 		};
 	}
 
-	/** @return inserts {@code :accountId} and the JSON object {@code :eventData} */
+	/** @return inserts {@code :accountId}, {@code :accountVersion} and the JSON object {@code :eventData} */
 	String insertAuditEvent() {
 		return switch (this.type) {
-			// a Map binds as jsonb
-			case POSTGRESQL -> "INSERT INTO audit_events (account_id, event_data) VALUES (:accountId, :eventData)";
+			// a Map binds as jsonb on PostgreSQL and as JSON on H2
+			case POSTGRESQL, H2 -> "INSERT INTO audit_events (account_id, account_version, event_data) "
+					+ "VALUES (:accountId, :accountVersion, :eventData)";
 			default -> throw unsupported();
 		};
 	}
@@ -192,11 +199,10 @@ public final class LedgerSql {
 	 */
 	Query auditEventAtVersion(long accountId, long version) {
 		return switch (this.type) {
-			// containment: the event whose account snapshot has this version
-			case POSTGRESQL -> Query.of("SELECT event_data FROM audit_events WHERE account_id = :accountId "
-					+ "AND event_data @> :probe ORDER BY id LIMIT 1")
+			case POSTGRESQL, H2 -> Query.of("SELECT event_data FROM audit_events WHERE account_id = :accountId "
+					+ "AND account_version = :version ORDER BY id LIMIT 1")
 				.param("accountId", accountId)
-				.param("probe", Map.of("account", Map.of("version", version)));
+				.param("version", version);
 			default -> throw unsupported();
 		};
 	}
@@ -213,7 +219,8 @@ public final class LedgerSql {
 			return new ArrayList<>();
 		}
 		return switch (this.type) {
-			case POSTGRESQL -> {
+			// both read SQL arrays as lists
+			case POSTGRESQL, H2 -> {
 				List<String> elements = new ArrayList<>();
 				for (Object element : (List<?>) value) {
 					elements.add(String.valueOf(element));
@@ -235,8 +242,8 @@ public final class LedgerSql {
 			return new LinkedHashMap<>();
 		}
 		return switch (this.type) {
-			// the node parses jsonb with the application's JSON mapper
-			case POSTGRESQL -> (Map<String, @Nullable Object>) value;
+			// the node parses jsonb (and H2's json) with the application's JSON mapper
+			case POSTGRESQL, H2 -> (Map<String, @Nullable Object>) value;
 			default -> throw unsupported();
 		};
 	}
@@ -248,14 +255,14 @@ public final class LedgerSql {
 	 */
 	OffsetDateTime readTimestamp(@Nullable Object value) {
 		return switch (this.type) {
-			case POSTGRESQL -> (OffsetDateTime) value;
+			case POSTGRESQL, H2 -> (OffsetDateTime) value;
 			default -> throw unsupported();
 		};
 	}
 
 	private IllegalStateException unsupported() {
 		return new IllegalStateException("The funds-transfer service has no SQL for " + this.type.id()
-				+ " databases; configure its nodes for postgresql");
+				+ " databases; configure its nodes for postgresql or h2");
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.asyncsql.sample.web;
 
 import java.net.URI;
+import java.util.Set;
 
 import io.asyncsql.core.AsyncSqlException;
 import io.asyncsql.core.CommitOutcomeUnknownException;
@@ -56,6 +57,8 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
 	private static final Logger logger = LoggerFactory.getLogger(ProblemResponses.class);
 
 	private static final String TYPE_PREFIX = "urn:problem:asyncsql-sample:";
+
+	private static final Set<String> OUT_OF_RANGE_STATES = Set.of("22001", "22003", "23513", "23514");
 
 	/** Seconds a client should wait before trying again after a 503. */
 	static final String RETRY_AFTER_SECONDS = "2";
@@ -164,8 +167,9 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> sqlFailure(SqlExecutionException ex, ServerWebExchange exchange) {
 		String state = (ex.sqlState() != null) ? ex.sqlState() : "";
-		// 22003: a balance beyond numeric(19,2); 23514: a CHECK such as balance >= 0
-		if (state.equals("22003") || state.equals("23514")) {
+		// a balance beyond numeric(19,2) is 22003 on PostgreSQL, 22001 on H2;
+		// a CHECK such as balance >= 0 failing is 23514 on PostgreSQL, 23513 on H2
+		if (OUT_OF_RANGE_STATES.contains(state)) {
 			return respond(problem(HttpStatus.UNPROCESSABLE_CONTENT, "out-of-range", "Amount out of range",
 					"The resulting balance would leave the range an account can hold", exchange));
 		}
