@@ -61,7 +61,7 @@ import reactor.core.publisher.Mono;
  * channel.</li>
  * </ul>
  */
-final class H2Dialect implements Dialect {
+final class H2Dialect extends BaseDialect {
 
 	private static final SqlTemplateCache TEMPLATES = new SqlTemplateCache(new SqlLexer(SqlSyntax.H2),
 			SqlTemplateCache.DEFAULT_CAPACITY);
@@ -81,41 +81,16 @@ final class H2Dialect implements Dialect {
 
 	private static final AtomicLong anonymousDatabases = new AtomicLong();
 
-	private final JsonCodec json;
-
 	private final @Nullable NodeSettings settings;
 
-	private final ParameterBinder binder;
-
 	H2Dialect(JsonCodec json, @Nullable NodeSettings settings) {
-		this.json = json;
+		super(json, TEMPLATES, VALIDATOR, CLASSIFIER);
 		this.settings = settings;
-		this.binder = new ParameterBinder(this);
 	}
 
 	@Override
 	public DatabaseType type() {
 		return DatabaseType.H2;
-	}
-
-	@Override
-	public SqlTemplateCache templates() {
-		return TEMPLATES;
-	}
-
-	@Override
-	public ParameterBinder binder() {
-		return this.binder;
-	}
-
-	@Override
-	public TransientFailureClassifier classifier() {
-		return CLASSIFIER;
-	}
-
-	@Override
-	public QueryValidator validator() {
-		return VALIDATOR;
 	}
 
 	@Override

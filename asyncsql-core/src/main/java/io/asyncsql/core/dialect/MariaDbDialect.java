@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.NodeSettings;
@@ -57,7 +58,7 @@ import reactor.core.publisher.Mono;
  * (connection lost), 1053 (shutdown) and 1040/1203 (too many connections).</li>
  * </ul>
  */
-final class MariaDbDialect implements Dialect {
+final class MariaDbDialect extends BaseDialect {
 
 	private static final SqlTemplateCache TEMPLATES = new SqlTemplateCache(new SqlLexer(SqlSyntax.MYSQL),
 			SqlTemplateCache.DEFAULT_CAPACITY);
@@ -77,51 +78,26 @@ final class MariaDbDialect implements Dialect {
 
 	private static final Option<String> SSL_MODE = Option.valueOf("sslMode");
 
-	private static final java.util.regex.Pattern SESSION_VARIABLE = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+	private static final Pattern SESSION_VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-	private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?");
+	private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
 
 	private final DatabaseType type;
 
-	private final JsonCodec json;
-
 	private final @Nullable NodeSettings settings;
-
-	private final ParameterBinder binder;
 
 	// opened lazily to send KILL QUERY; unpooled, one short connection per cancel
 	private volatile @Nullable ConnectionFactory cancelConnections;
 
 	MariaDbDialect(DatabaseType type, JsonCodec json, @Nullable NodeSettings settings) {
+		super(json, TEMPLATES, VALIDATOR, CLASSIFIER);
 		this.type = type;
-		this.json = json;
 		this.settings = settings;
-		this.binder = new ParameterBinder(this);
 	}
 
 	@Override
 	public DatabaseType type() {
 		return this.type;
-	}
-
-	@Override
-	public SqlTemplateCache templates() {
-		return TEMPLATES;
-	}
-
-	@Override
-	public ParameterBinder binder() {
-		return this.binder;
-	}
-
-	@Override
-	public TransientFailureClassifier classifier() {
-		return CLASSIFIER;
-	}
-
-	@Override
-	public QueryValidator validator() {
-		return VALIDATOR;
 	}
 
 	@Override

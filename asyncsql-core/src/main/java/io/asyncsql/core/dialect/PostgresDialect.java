@@ -82,7 +82,7 @@ import reactor.core.publisher.Mono;
  * the same instant, {@code timestamp} as {@code LocalDateTime}, {@code timetz} as {@code OffsetTime} and
  * PostgreSQL enums as their label ({@code String}).
  */
-final class PostgresDialect implements Dialect {
+final class PostgresDialect extends BaseDialect {
 
 	private static final String MODIFIER = "(?:\\(\\d+(?:, ?\\d+)?\\))?";
 
@@ -119,38 +119,13 @@ final class PostgresDialect implements Dialect {
 	/** Prepared statements kept per connection; r2dbc-postgresql keeps all of them by default. */
 	static final int PREPARED_STATEMENT_CACHE = 256;
 
-	private final JsonCodec json;
-
-	private final ParameterBinder binder;
-
 	PostgresDialect(JsonCodec json) {
-		this.json = json;
-		this.binder = new ParameterBinder(this);
+		super(json, TEMPLATES, VALIDATOR, CLASSIFIER);
 	}
 
 	@Override
 	public DatabaseType type() {
 		return DatabaseType.POSTGRESQL;
-	}
-
-	@Override
-	public SqlTemplateCache templates() {
-		return TEMPLATES;
-	}
-
-	@Override
-	public ParameterBinder binder() {
-		return this.binder;
-	}
-
-	@Override
-	public TransientFailureClassifier classifier() {
-		return CLASSIFIER;
-	}
-
-	@Override
-	public QueryValidator validator() {
-		return VALIDATOR;
 	}
 
 	@Override
