@@ -18,9 +18,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SqlTemplate {
 
-	private static final Set<String> WRITING_FUNCTIONS = Set.of("NEXTVAL", "SETVAL", "PG_ADVISORY_LOCK",
-			"PG_ADVISORY_XACT_LOCK", "LASTVAL", "TXID_CURRENT");
-
 	private final String sql;
 
 	private final List<SqlToken> tokens;
@@ -213,6 +210,7 @@ public final class SqlTemplate {
 		return content ? count + 1 : count;
 	}
 
+	// INTO, row locks, or a call that may write (a user-defined function, nextval, an advisory lock)
 	private boolean hasWritingClause() {
 		SqlToken previous = null;
 		for (SqlToken token : this.tokens) {
@@ -221,7 +219,7 @@ public final class SqlTemplate {
 			}
 			if (token.type() == TokenType.WORD) {
 				String word = token.text();
-				if (word.equalsIgnoreCase("INTO") || WRITING_FUNCTIONS.contains(word.toUpperCase(Locale.ROOT))) {
+				if (word.equalsIgnoreCase("INTO")) {
 					return true;
 				}
 				// FOR UPDATE / FOR SHARE / FOR NO KEY UPDATE / FOR KEY SHARE take row locks
@@ -230,9 +228,20 @@ public final class SqlTemplate {
 					return true;
 				}
 			}
+			if (token.type() == TokenType.LEFT_PAREN && previous != null && isUnknownCall(previous)) {
+				return true;
+			}
 			previous = token;
 		}
 		return false;
+	}
+
+	private static boolean isUnknownCall(SqlToken beforeParen) {
+		return switch (beforeParen.type()) {
+			case WORD -> !SideEffectFreeCalls.contains(beforeParen.text());
+			case QUOTED_IDENTIFIER -> true;
+			default -> false;
+		};
 	}
 
 	/** @return the SQL text as written */
@@ -295,8 +304,10 @@ public final class SqlTemplate {
 	}
 
 	/**
-	 * Whether running the statement twice cannot change data: a plain query without row locks, {@code INTO} or
-	 * sequence functions. Such statements may be retried even when a connection broke mid-flight.
+	 * Whether running the statement twice cannot change data: a query without row locks or {@code INTO} that calls
+	 * only keywords' lists, type modifiers and built-in functions known to be free of side effects (so not
+	 * {@code nextval} nor any user-defined function, which may write). Such statements may be retried even when a
+	 * connection broke mid-flight.
 	 * @return {@code true} for read-only statements
 	 */
 	public boolean readOnly() {

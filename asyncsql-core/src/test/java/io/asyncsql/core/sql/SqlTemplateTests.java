@@ -94,6 +94,31 @@ class SqlTemplateTests {
 	}
 
 	@Test
+	void aQueryCallingAFunctionThatMayWriteIsNotReadOnly() {
+		assertThat(parse("SELECT place_order(:customer)").readOnly()).isFalse();
+		assertThat(parse("SELECT * FROM shop.place_order(:customer)").readOnly()).isFalse();
+		assertThat(parse("SELECT \"PlaceOrder\"(1)").readOnly()).isFalse();
+		assertThat(parse("SELECT pg_notify('jobs', :payload)").readOnly()).isFalse();
+		assertThat(parse("SELECT pg_advisory_lock(42)").readOnly()).isFalse();
+		assertThat(parse("select setval('s', 1)").readOnly()).isFalse();
+	}
+
+	@Test
+	void builtInCallsKeywordListsAndTypeModifiersKeepAQueryReadOnly() {
+		assertThat(parse("SELECT count(*), max(balance), coalesce(sum(n), 0) FROM t WHERE id = ANY(:ids)").readOnly())
+			.isTrue();
+		assertThat(parse("SELECT id FROM t WHERE id IN (SELECT a FROM u) AND EXISTS (SELECT 1) ORDER BY lower(name)")
+			.readOnly()).isTrue();
+		assertThat(parse("SELECT CAST(:v AS numeric(19, 2)), :w::varchar(10), now(), jsonb_build_object('a', 1)")
+			.readOnly()).isTrue();
+		assertThat(parse("SELECT row_number() OVER (PARTITION BY a ORDER BY b) FROM t JOIN u USING (id)").readOnly())
+			.isTrue();
+		assertThat(parse("WITH x AS (SELECT 1 AS one) SELECT * FROM x, (VALUES (1), (2)) AS v").readOnly()).isTrue();
+		// a comment or a string that looks like a call is not one
+		assertThat(parse("SELECT 'place_order(1)' /* nextval('s') */ FROM t").readOnly()).isTrue();
+	}
+
+	@Test
 	void statementsAreCounted() {
 		assertThat(parse("SELECT 1").statementCount()).isEqualTo(1);
 		assertThat(parse("SELECT 1;").statementCount()).isEqualTo(1);
