@@ -14,6 +14,7 @@ import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
 import io.asyncsql.core.RetryConfig;
+import io.asyncsql.core.SecretMasking;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.dialect.Dialects;
 import io.asyncsql.core.dialect.PostgresTypeNames;
@@ -76,6 +77,12 @@ final class NodeSettingsResolver {
 		if (!hasTarget && fallback != null) {
 			return fromConnectionDetails(prefix, node, fallback);
 		}
+		if (node.getUrl() != null && !isR2dbcUrl(node.getUrl())) {
+			throw new AsyncSqlConfigurationException(prefix + "url", "is not a valid R2DBC URL: "
+					+ SecretMasking.maskUrl(node.getUrl()), "Write it as r2dbc:<driver>://<host>:<port>/<database>, "
+							+ "for example r2dbc:postgresql://localhost:5432/app, with the password in " + prefix
+							+ "password, or set host and database instead.");
+		}
 		if (node.getUrl() != null && node.getUrl().contains(":pool:")) {
 			throw new AsyncSqlConfigurationException(prefix + "url", "uses r2dbc:pool:, but asyncsql pools connections "
 					+ "itself", "Remove 'pool:' from the URL and configure the pool under " + prefix + "pool.");
@@ -119,6 +126,20 @@ final class NodeSettingsResolver {
 				String.valueOf(options.getValue(ConnectionFactoryOptions.DATABASE)),
 				(user != null) ? user.toString() : node.getUsername(),
 				(password != null) ? password.toString() : node.getPassword(), node.getSslMode(), node.getOptions());
+	}
+
+	// the parser's own messages quote the URL with its password, so only whether it parses is kept
+	private static boolean isR2dbcUrl(String url) {
+		if (!url.startsWith("r2dbc:") && !url.startsWith("r2dbcs:")) {
+			return false;
+		}
+		try {
+			ConnectionFactoryOptions.parse(url);
+			return true;
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			return false;
+		}
 	}
 
 	private static DatabaseType databaseType(String prefix, Node node) {

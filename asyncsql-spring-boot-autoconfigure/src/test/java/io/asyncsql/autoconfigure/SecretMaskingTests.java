@@ -2,6 +2,8 @@ package io.asyncsql.autoconfigure;
 
 import io.asyncsql.core.AsyncSqlNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.actuate.autoconfigure.context.properties.ConfigurationPropertiesReportEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.env.EnvironmentEndpointAutoConfiguration;
@@ -46,6 +48,26 @@ class SecretMaskingTests {
 			assertThat(env).contains("asyncsql.nodes.secret.password").doesNotContain("s3cr3t-value")
 				.doesNotContain("url-s3cr3t");
 		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "postgresql://app_user:url-s3cr3t@localhost:5432/app",
+			"r2dbc:postgresql://app_user@localhost:5432/app?password=url-s3cr3t",
+			"r2dbc:postgresql://app_user:url-s3cr3t@local host:5432/app" })
+	void aMalformedUrlFailsStartupWithoutQuotingItsPassword(String url) {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncSqlAutoConfiguration.class))
+			.withPropertyValues("asyncsql.nodes.broken.database-type=postgresql", "asyncsql.nodes.broken.url=" + url)
+			.run(context -> {
+				assertThat(context).hasFailed();
+				StringBuilder messages = new StringBuilder();
+				for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+					messages.append(t).append('\n');
+					for (Throwable suppressed : t.getSuppressed()) {
+						messages.append(suppressed).append('\n');
+					}
+				}
+				assertThat(messages.toString()).contains("asyncsql.nodes.broken.url").doesNotContain("url-s3cr3t");
+			});
 	}
 
 	@Test

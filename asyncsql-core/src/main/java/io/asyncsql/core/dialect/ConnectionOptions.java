@@ -4,6 +4,7 @@ import java.util.Set;
 
 import io.asyncsql.core.ConnectionSettings;
 import io.asyncsql.core.NodeSettings;
+import io.asyncsql.core.SecretMasking;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 
 /**
@@ -22,13 +23,14 @@ final class ConnectionOptions {
 	 * @param driver the driver name to use when no URL is given
 	 * @param acceptedDrivers driver names a URL may name
 	 * @return a builder with the base options set
-	 * @throws IllegalArgumentException when the URL names another driver (or a pooling one)
+	 * @throws IllegalArgumentException when the URL is malformed or names another driver (or a pooling one); the
+	 * message shows the URL with its password masked
 	 */
 	static ConnectionFactoryOptions.Builder of(NodeSettings settings, String driver, Set<String> acceptedDrivers) {
 		ConnectionSettings connection = settings.connection();
 		ConnectionFactoryOptions.Builder options;
 		if (connection.url() != null) {
-			ConnectionFactoryOptions parsed = ConnectionFactoryOptions.parse(connection.url());
+			ConnectionFactoryOptions parsed = parse(connection.url());
 			Object urlDriver = parsed.getValue(ConnectionFactoryOptions.DRIVER);
 			if (!acceptedDrivers.contains(String.valueOf(urlDriver))) {
 				throw new IllegalArgumentException("url must be an r2dbc:" + driver + ": URL for database-type "
@@ -56,6 +58,17 @@ final class ConnectionOptions {
 		}
 		options.option(ConnectionFactoryOptions.CONNECT_TIMEOUT, settings.pool().maxCreateConnectionTime());
 		return options;
+	}
+
+	// R2DBC's parser quotes the whole URL, password included, in its messages: neither they nor it go any further
+	private static ConnectionFactoryOptions parse(String url) {
+		try {
+			return ConnectionFactoryOptions.parse(url);
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			throw new IllegalArgumentException("url " + SecretMasking.maskUrl(url) + " is not a valid R2DBC URL: it "
+					+ "must look like r2dbc:<driver>://<host>:<port>/<database>, with the password set apart from the URL");
+		}
 	}
 
 }
