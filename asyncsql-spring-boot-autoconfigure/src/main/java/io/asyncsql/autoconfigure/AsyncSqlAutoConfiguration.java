@@ -39,8 +39,10 @@ import org.springframework.context.annotation.Import;
 		AsyncSqlLockingConfiguration.class })
 public final class AsyncSqlAutoConfiguration {
 
+	// not replaceable: the node, transaction manager and pool beans are registered from the same properties and
+	// depend on this registry by name; applications customise it through a JsonCodec, MeterRegistry or
+	// ObservationRegistry bean instead
 	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean
 	AsyncSqlNodes asyncSqlNodes(AsyncSqlProperties properties, ListableBeanFactory beanFactory,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<JsonCodec> jsonCodec) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.asyncsql.autoconfigure.AsyncSqlProperties.Node;
-import io.asyncsql.core.ConnectionSettings;
 import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.pool.PoolKey;
@@ -78,20 +77,6 @@ record NodeLayout(List<NodeSettings> settings, @Nullable String primary, Map<Str
 		Map<String, String> owners = new LinkedHashMap<>();
 		this.poolGroups.forEach((pool, nodes) -> owners.put(pool, nodes.get(0)));
 		return owners;
-	}
-
-	/**
-	 * The pool a node runs on.
-	 * @param node the node name
-	 * @return the pool name
-	 */
-	String poolOf(String node) {
-		return this.poolGroups.entrySet().stream().filter(entry -> entry.getValue().contains(node))
-			.map(Map.Entry::getKey).findFirst().orElseThrow();
-	}
-
-	static boolean isPlaceholder(ConnectionSettings connection) {
-		return "connection-details".equals(connection.host());
 	}
 
 }

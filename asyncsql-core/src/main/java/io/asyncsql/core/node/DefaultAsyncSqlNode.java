@@ -41,6 +41,7 @@ import io.asyncsql.core.sql.SqlTemplate;
 import io.asyncsql.core.sql.StatementKind;
 import io.asyncsql.core.tx.ActiveTransactions;
 import io.asyncsql.core.tx.ConnectionBoundOperations;
+import io.asyncsql.core.tx.ControlStatements;
 import io.asyncsql.core.tx.JoinedTransaction;
 import io.asyncsql.core.tx.NodeTransaction;
 import io.asyncsql.core.validation.ValidationRule;
@@ -323,10 +324,11 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	}
 
 	private Mono<NodeTransaction> begin(@Nullable IsolationLevel isolationLevel) {
-		return acquire().flatMap(connection -> Mono.from((isolationLevel != null)
-				? connection.beginTransaction(isolationLevel) : connection.beginTransaction())
+		return acquire().flatMap(connection -> ControlStatements.bounded(connection, (isolationLevel != null)
+				? connection.beginTransaction(isolationLevel) : connection.beginTransaction(), "BEGIN", controlWait(),
+				this.timer)
 			.then(Mono.deferContextual(context -> Mono.just(new NodeTransaction(this.name, this.onConnection, connection,
-					this.metrics, this.settings.transactionTimeout(), this.timer, this::commitFailure,
+					this.metrics, this.settings.transactionTimeout(), controlWait(), this.timer, this::commitFailure,
 					this.observations.isNoop() ? null : AsyncSqlObservations.startTransaction(this.observations,
 							context, this.name, databaseType())))))
 			.onErrorResume(failure -> Mono.from(connection.close())
@@ -339,16 +341,22 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		TransientReason reason = this.dialect.classifier().classify(failure);
 		if (reason != null && !reason.statementRejected()) {
 			return new CommitOutcomeUnknownException("Node '" + this.name + "': the connection failed during COMMIT, "
-					+ "so whether the transaction committed is unknown", this.name,
+					+ "so whether the transaction committed is unknown (" + failure.getMessage() + ")", this.name,
 					TransientFailureClassifier.sqlState(failure), 1, failure);
 		}
 		return translate(failure, 1, null);
 	}
 
+	// a control statement may take as long as any statement, and then as long as a cancelled one takes to answer
+	private Duration controlWait() {
+		return this.settings.timeout().plus(TimeoutGuard.OUTCOME_WAIT);
+	}
+
 	private <T> Mono<T> inLocalTransaction(Connection connection, Mono<T> work) {
-		return Mono.from(connection.beginTransaction())
+		return ControlStatements.bounded(connection, connection.beginTransaction(), "BEGIN", controlWait(), this.timer)
 			.then(work)
-			.flatMap(value -> Mono.from(connection.commitTransaction())
+			.flatMap(value -> ControlStatements.bounded(connection, connection.commitTransaction(), "COMMIT",
+					controlWait(), this.timer)
 				.onErrorMap(failure -> AttemptFailure.of(Phase.COMMIT, failure))
 				.doOnSuccess(ignored -> this.metrics.recordTransaction(true))
 				.thenReturn(value))
@@ -357,7 +365,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				if (failure instanceof AttemptFailure wrapped && wrapped.phase() == Phase.COMMIT) {
 					return Mono.error(failure);
 				}
-				return Mono.from(connection.rollbackTransaction()).onErrorResume(ignored -> Mono.empty())
+				return ControlStatements.bounded(connection, connection.rollbackTransaction(), "ROLLBACK", controlWait(),
+						this.timer)
+					.onErrorResume(ignored -> Mono.empty())
 					.then(Mono.error(failure));
 			});
 	}

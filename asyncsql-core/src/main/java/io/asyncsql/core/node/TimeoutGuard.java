@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.asyncsql.core.dialect.Dialect;
 import io.asyncsql.core.pool.SharedPool;
+import io.asyncsql.core.tx.ControlStatements;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcException;
 import org.jspecify.annotations.Nullable;
@@ -71,13 +72,21 @@ final class TimeoutGuard {
 		}
 		// the session timeout is shorter than this statement may run: raise it for this statement only
 		return CancellationGuard.statement(connection, Mono.usingWhen(
-				this.dialect.setStatementTimeout(connection, timeout).thenReturn(connection), c -> guarded, this::reset,
-				(c, error) -> reset(c), this::reset));
+				ControlStatements.bounded(connection, this.dialect.setStatementTimeout(connection, timeout),
+						"SET statement timeout", controlWait(), this.timer).thenReturn(connection),
+				c -> guarded, this::reset, (c, error) -> reset(c), this::reset));
+	}
+
+	// setting the session timeout may take as long as a statement under the session's own timeout, and then as long
+	// as a cancelled one takes to answer
+	private Duration controlWait() {
+		return this.serverTimeout.plus(OUTCOME_WAIT);
 	}
 
 	private Mono<Void> reset(Connection connection) {
 		// a failed reset means a broken connection, which the pool discards on release
-		return this.dialect.resetStatementTimeout(connection).onErrorResume(error -> Mono.empty());
+		return ControlStatements.bounded(connection, this.dialect.resetStatementTimeout(connection),
+				"RESET statement timeout", controlWait(), this.timer).onErrorResume(error -> Mono.empty());
 	}
 
 	private Throwable abandon(Connection connection, TimeoutException cause) {

@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
@@ -156,22 +155,6 @@ public final class TransientFailureClassifier {
 			case "53300" -> TransientReason.TOO_MANY_CONNECTIONS;
 			default -> null;
 		};
-	}
-
-	/**
-	 * Whether a failure is a timeout raised by a Reactor or pool timer (not by the database).
-	 * @param failure any throwable
-	 * @return {@code true} for {@link TimeoutException}s in the chain
-	 */
-	public static boolean isTimeout(@Nullable Throwable failure) {
-		Throwable current = failure;
-		for (int depth = 0; current != null && depth < MAX_CAUSE_DEPTH; depth++) {
-			if (current instanceof TimeoutException) {
-				return true;
-			}
-			current = current.getCause();
-		}
-		return false;
 	}
 
 }

@@ -42,17 +42,6 @@ public final class ActiveTransactions {
 	}
 
 	/**
-	 * Whether a transaction is active for a pool.
-	 * @param context the subscriber's context
-	 * @param pool the node's pool
-	 * @return {@code true} when calls on the pool would join one
-	 */
-	public static boolean isActive(ContextView context, SharedPool pool) {
-		return context.hasKey(pool.transactionKey()) || (context.hasKey(TransactionContext.class)
-				&& context.get(TransactionContext.class).getResources().get(pool.connectionFactory()) instanceof ConnectionHolder);
-	}
-
-	/**
 	 * Publishes a transaction to the calls made inside it.
 	 * @param context the context to extend
 	 * @param pool the transaction's pool

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -18,7 +17,6 @@ import io.asyncsql.core.QueryValidationException;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionStateException;
 import io.asyncsql.core.metrics.NodeMetrics;
-import io.asyncsql.core.pool.SharedPool;
 import io.asyncsql.core.observation.AsyncSqlObservations;
 import io.micrometer.observation.Observation;
 import io.r2dbc.spi.Connection;
@@ -79,6 +77,8 @@ public final class NodeTransaction implements SqlTransaction {
 
 	private final Disposable timeoutTask;
 
+	private final Duration commitWait;
+
 	private final @Nullable Observation observation;
 
 	/**
@@ -88,14 +88,16 @@ public final class NodeTransaction implements SqlTransaction {
 	 * @param connection the pooled connection, owned from now on
 	 * @param metrics counts commits and rollbacks
 	 * @param timeout how long the transaction may stay open
-	 * @param timer runs the timeout
+	 * @param commitWait how long {@code COMMIT} may go unanswered before the connection is closed and the outcome
+	 * reported unknown
+	 * @param timer runs the timeouts
 	 * @param commitFailure translates a failed COMMIT (a broken connection means an unknown outcome)
 	 * @param observation the started {@code asyncsql.transaction} observation, parent of the statements run in the
 	 * transaction and stopped when it ends, or {@code null}
 	 */
 	public NodeTransaction(String node, ConnectionBoundOperations operations, Connection connection,
-			NodeMetrics metrics, Duration timeout, Scheduler timer, Function<Throwable, AsyncSqlException> commitFailure,
-			@Nullable Observation observation) {
+			NodeMetrics metrics, Duration timeout, Duration commitWait, Scheduler timer,
+			Function<Throwable, AsyncSqlException> commitFailure, @Nullable Observation observation) {
 		this.node = node;
 		this.operations = operations;
 		this.connection = connection;
@@ -103,6 +105,7 @@ public final class NodeTransaction implements SqlTransaction {
 		this.commitFailure = commitFailure;
 		this.observation = observation;
 		this.timer = timer;
+		this.commitWait = commitWait;
 		this.timeoutTask = timer.schedule(() -> expire(timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
@@ -146,7 +149,8 @@ public final class NodeTransaction implements SqlTransaction {
 			if (!this.state.compareAndSet(State.ACTIVE, State.ENDING)) {
 				return Mono.error(stateError("commit"));
 			}
-			return Mono.from(this.connection.commitTransaction())
+			return ControlStatements.bounded(this.connection, this.connection.commitTransaction(), "COMMIT",
+					this.commitWait, this.timer)
 				.then(Mono.defer(() -> {
 					this.state.set(State.COMMITTED);
 					this.metrics.recordTransaction(true);
@@ -226,15 +230,11 @@ public final class NodeTransaction implements SqlTransaction {
 	}
 
 	private Mono<Void> rollbackAndRelease(State end) {
-		// deferred: a connection already closed by the pool fails on the call itself
-		return Mono.defer(() -> Mono.from(this.connection.rollbackTransaction()))
-			.timeout(ROLLBACK_WAIT, this.timer)
+		// deferred: a connection already closed by the pool fails on the call itself; one that does not answer is
+		// dropped, and the server rolls back when the session ends
+		return ControlStatements.bounded(this.connection, Mono.defer(() -> Mono.from(this.connection.rollbackTransaction())),
+				"ROLLBACK", ROLLBACK_WAIT, this.timer)
 			.onErrorResume(error -> {
-				if (error instanceof TimeoutException) {
-					// a connection that does not answer a rollback is unusable: drop it, the server rolls back
-					// when the session ends
-					SharedPool.discard(this.connection);
-				}
 				// the pool rolls back again or discards the connection on release
 				logger.debug("Node '{}': rollback failed: {}", this.node, error.toString());
 				return Mono.empty();

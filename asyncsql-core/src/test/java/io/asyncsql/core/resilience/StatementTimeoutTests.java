@@ -13,6 +13,7 @@ import io.asyncsql.core.PoolSettings;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryResult;
 import io.asyncsql.core.QueryTimeoutException;
+import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.test.PostgresSchema;
 import io.asyncsql.test.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -195,6 +196,30 @@ class StatementTimeoutTests {
 		await().atMost(WAIT).until(() -> (Long) schema.scalar("SELECT count(*) FROM events WHERE id = 5") == 1L);
 		this.proxy.release();
 		assertThat(new Meters(this.registry, node.name()).retries()).isZero();
+	}
+
+	@Test
+	void aCommitThatGetsNoAnswerHasAnUnknownOutcomeAndDropsItsConnection() {
+		VirtualTimeScheduler time = VirtualTimeScheduler.create();
+		this.proxy = TcpProxy.to(schema.database());
+		AsyncSqlNode node = node("held_commit", b -> b.timeout(Duration.ofSeconds(1))
+			.connection(schema.database().connection(this.proxy.host(), this.proxy.port(),
+					Map.of("search_path", schema.name()))), time);
+		Object pid = pid();
+		SqlTransaction tx = node.beginTransaction().block(WAIT);
+		tx.execute("INSERT INTO events (id) VALUES (7)").block(WAIT);
+		this.proxy.hold();
+		CompletableFuture<Void> commit = tx.commit().toFuture();
+		// the wait is the node timeout plus the wait for a cancelled statement's answer
+		time.advanceTimeBy(Duration.ofSeconds(1).plusMillis(1999));
+		assertThat(commit).as("waiting for the answer to COMMIT").isNotDone();
+		time.advanceTimeBy(Duration.ofMillis(1));
+		assertThatThrownBy(commit::join).cause().isInstanceOfSatisfying(CommitOutcomeUnknownException.class,
+				ex -> assertThat(ex).hasMessageContaining("COMMIT got no answer within 3000 ms"));
+		await().atMost(WAIT).until(() -> node.pool().stats().acquired() == 0);
+		this.proxy.release();
+		assertThat(pid()).as("the connection that left COMMIT unanswered was not reused").isNotEqualTo(pid);
+		assertThat(new Meters(this.registry, node.name()).transactions("rollback")).isEqualTo(1);
 	}
 
 	@Test
