@@ -82,8 +82,13 @@ public interface SqlOperations {
 
 	/**
 	 * Streams the rows of a query; {@link Query#fetchSize(int)} sets the rows per round trip (default 256).
+	 * <p>
+	 * The timeout ({@link Query#timeout(java.time.Duration)}, else the node's) bounds each round trip on the server;
+	 * the client gives up on a stream whose first row (or end) has not come shortly after it, sending the server a
+	 * cancel request. Only getting the connection is retried: rows once emitted cannot be taken back. The call is
+	 * timed and observed like any other, from subscription to its last row.
 	 * @param query the query
-	 * @return the rows
+	 * @return the rows; a failure ends them with one of the exceptions listed on this interface
 	 */
 	Flux<Map<String, @Nullable Object>> stream(Query query);
 
@@ -92,7 +97,10 @@ public interface SqlOperations {
 	 * the whole batch is one transaction: all sets apply or none.
 	 * @param sql the SQL text with named parameters
 	 * @param paramSets one map per execution; each must name exactly the statement's parameters
-	 * @return the database's total of affected rows and the number of sets
+	 * @return the database's total of affected rows and the number of sets. The node's timeout bounds the whole
+	 * batch. A batch in one transaction is retried as a whole on transient failures; an autocommit batch only
+	 * until its first set was sent, since later sets may follow commits
+	 * @throws NullPointerException when {@code sql} or {@code paramSets} is {@code null}
 	 */
 	Mono<BatchResult> executeMany(String sql, List<? extends Map<String, ?>> paramSets);
 

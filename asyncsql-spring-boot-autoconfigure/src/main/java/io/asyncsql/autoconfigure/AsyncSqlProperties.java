@@ -545,42 +545,42 @@ public class AsyncSqlProperties {
 	public static class Locking {
 
 		/**
-		 * Column holding the row version.
+		 * Column holding the row version. Default: version.
 		 */
 		private String versionField = "version";
 
 		/**
-		 * Column holding the row id.
+		 * Column holding the row id. Default: id.
 		 */
 		private String idField = "id";
 
 		/**
-		 * Attempts after the first for the retry strategy and the @OptimisticLocked aspect.
+		 * Attempts after the first for the retry strategy and the @OptimisticLocked aspect. Default: 3.
 		 */
 		private int maxRetries = 3;
 
 		/**
-		 * Delay before the first retry.
+		 * Delay before the first retry. Default: 100ms.
 		 */
 		private Duration retryDelay = Duration.ofMillis(100);
 
 		/**
-		 * Growth factor between retry delays.
+		 * Growth factor between retry delays. Default: 2.0.
 		 */
 		private double retryBackoffMultiplier = 2.0;
 
 		/**
-		 * Strategy when the version changed: fail-fast, retry, merge or last-writer-wins.
+		 * Strategy when the version changed: fail-fast, retry, merge or last-writer-wins. Default: retry.
 		 */
 		private ConflictResolution defaultConflictResolution = ConflictResolution.RETRY;
 
 		/**
-		 * How many recent conflicts are kept for analysis.
+		 * How many recent conflicts are kept for analysis. Default: 1000.
 		 */
 		private int conflictHistorySize = 1000;
 
 		/**
-		 * Whether the @OptimisticLocked aspect is registered (needs AspectJ).
+		 * Whether the @OptimisticLocked aspect is registered (needs AspectJ). Default: true.
 		 */
 		private boolean aspectEnabled = true;
 

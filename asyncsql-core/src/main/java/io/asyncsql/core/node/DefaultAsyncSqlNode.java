@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.asyncsql.core.AsyncSqlException;
@@ -58,6 +59,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The {@link AsyncSqlNode} implementation: prepares each call (lex from cache, validate from cache, bind), finds the
@@ -214,19 +217,23 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			return Flux.error(ex);
 		}
 		int fetchSize = (query.fetchSize() > 0) ? query.fetchSize() : DEFAULT_STREAM_FETCH_SIZE;
-		return Flux.deferContextual(context -> {
+		return timedRows(call, Flux.deferContextual(context -> {
 			Connection joined = joinedConnection(context);
 			if (joined != null) {
-				return CancellationGuard.rows(joined, this.runner.stream(joined, call, fetchSize))
-					.onErrorMap(failure -> translate(failure, 1, call));
+				return streamOn(joined, call, fetchSize).onErrorMap(failure -> translateInTransaction(failure, call));
 			}
 			// only getting the connection is retried: rows already emitted cannot be taken back
 			Mono<Connection> acquire = this.retry.run(acquire(), RetryScope.READ_ONLY,
 					(failure, attempts) -> translate(failure, attempts, call));
-			return Flux.usingWhen(acquire, c -> CancellationGuard.rows(c, this.runner.stream(c, call, fetchSize)),
-					Connection::close, (c, error) -> c.close(), Connection::close)
+			return Flux.usingWhen(acquire, c -> streamOn(c, call, fetchSize), Connection::close,
+					(c, error) -> c.close(), Connection::close)
 				.onErrorMap(failure -> translate(failure, 1, call));
-		});
+		}));
+	}
+
+	private Flux<Map<String, @Nullable Object>> streamOn(Connection connection, PreparedCall call, int fetchSize) {
+		return CancellationGuard.rows(connection,
+				this.timeouts.guardRows(connection, call.timeout(), this.runner.stream(connection, call, fetchSize)));
 	}
 
 	@Override
@@ -249,7 +256,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			Connection joined = joinedConnection(context);
 			if (joined != null) {
 				return this.timeouts.guard(joined, first.timeout(), this.runner.batch(joined, sets))
-					.onErrorMap(failure -> translate(failure, 1, first));
+					.onErrorMap(failure -> translateInTransaction(failure, first));
 			}
 			Mono<Long> attempt = withOwnConnection(c -> {
 				Mono<Long> batch = this.timeouts.guard(c, first.timeout(), this.runner.batch(c, sets));
@@ -483,7 +490,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		}
 	}
 
-	private @Nullable Connection joinedConnection(reactor.util.context.ContextView context) {
+	private @Nullable Connection joinedConnection(ContextView context) {
 		return (transactionMode() == TransactionMode.NONE) ? null : ActiveTransactions.connection(context, this.pool);
 	}
 
@@ -499,7 +506,15 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	private Mono<QueryResult> onConnection(Connection connection, PreparedCall call) {
 		return this.timeouts.guard(connection, call.timeout(), this.runner.query(connection, call))
-			.onErrorMap(failure -> translate(failure, 1, call));
+			.onErrorMap(failure -> translateInTransaction(failure, call));
+	}
+
+	// Inside a transaction nothing is committed before COMMIT, so a statement that failed in any way, even one
+	// abandoned with its connection, leaves no write behind once the transaction ends: its outcome is known.
+	private AsyncSqlException translateInTransaction(Throwable failure, PreparedCall call) {
+		Throwable cause = (failure instanceof AttemptFailure wrapped && wrapped.getCause() != null) ? wrapped.getCause()
+				: failure;
+		return this.failures.translate(cause, 1, call.bound(), call.timeout(), false);
 	}
 
 	private AsyncSqlException translate(Throwable failure, int attempts, @Nullable PreparedCall call) {
@@ -536,34 +551,81 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	// Observes, times and logs one call. The asyncsql.queries timer and the asyncsql.query observation measure the
 	// same span: from subscription to the final signal.
 	private <T> Mono<T> timed(PreparedCall call, Mono<T> work) {
-		boolean observe = !this.observations.isNoop();
-		if (!observe && !this.metrics.isEnabled() && !logger.isDebugEnabled()) {
+		if (!isRecorded()) {
 			return work;
 		}
 		return Mono.deferContextual(context -> {
-			long start = System.nanoTime();
-			Observation observation = observe ? AsyncSqlObservations.startQuery(this.observations, context, this.name,
-					databaseType(), call.kind(), call.sql()) : null;
-			Mono<T> measured = work.doOnSuccess(result -> {
-				record(call, QueryOutcome.SUCCESS, start, result);
-				if (observation != null) {
-					observation.stop();
-				}
-			}).doOnError(error -> {
-				record(call, (error instanceof QueryTimeoutException) ? QueryOutcome.TIMEOUT : QueryOutcome.ERROR, start,
-						null);
-				if (observation != null) {
-					observation.error(error);
-					observation.stop();
-				}
-			}).doOnCancel(() -> {
-				if (observation != null) {
-					observation.stop();
-				}
-			});
-			return (observation != null)
-					? measured.contextWrite(c -> c.put(AsyncSqlObservations.CONTEXT_KEY, observation)) : measured;
+			CallRecording recording = new CallRecording(call, context);
+			Mono<T> measured = work.doOnSuccess(recording::succeeded)
+				.doOnError(recording::failed)
+				.doOnCancel(recording::cancelled);
+			return measured.contextWrite(recording::publish);
 		});
+	}
+
+	// The same for a stream of rows, which ends when the last row was delivered; the logged row count is the rows
+	// delivered.
+	private <T> Flux<T> timedRows(PreparedCall call, Flux<T> rows) {
+		if (!isRecorded()) {
+			return rows;
+		}
+		return Flux.deferContextual(context -> {
+			CallRecording recording = new CallRecording(call, context);
+			AtomicLong delivered = new AtomicLong();
+			Flux<T> measured = rows.doOnNext(row -> delivered.incrementAndGet())
+				.doOnComplete(() -> recording.succeeded(delivered.get()))
+				.doOnError(recording::failed)
+				.doOnCancel(recording::cancelled);
+			return measured.contextWrite(recording::publish);
+		});
+	}
+
+	private boolean isRecorded() {
+		return !this.observations.isNoop() || this.metrics.isEnabled() || logger.isDebugEnabled();
+	}
+
+	/** The timer sample, observation and log line of one call. */
+	private final class CallRecording {
+
+		private final PreparedCall call;
+
+		private final long start = System.nanoTime();
+
+		private final @Nullable Observation observation;
+
+		CallRecording(PreparedCall call, ContextView context) {
+			this.call = call;
+			this.observation = observations.isNoop() ? null : AsyncSqlObservations.startQuery(observations, context,
+					name, databaseType(), call.kind(), call.sql());
+		}
+
+		void succeeded(@Nullable Object result) {
+			record(this.call, QueryOutcome.SUCCESS, this.start, result);
+			if (this.observation != null) {
+				this.observation.stop();
+			}
+		}
+
+		void failed(Throwable error) {
+			record(this.call, (error instanceof QueryTimeoutException) ? QueryOutcome.TIMEOUT : QueryOutcome.ERROR,
+					this.start, null);
+			if (this.observation != null) {
+				this.observation.error(error);
+				this.observation.stop();
+			}
+		}
+
+		void cancelled() {
+			if (this.observation != null) {
+				this.observation.stop();
+			}
+		}
+
+		Context publish(Context context) {
+			return (this.observation != null) ? context.put(AsyncSqlObservations.CONTEXT_KEY, this.observation)
+					: context;
+		}
+
 	}
 
 	private void record(PreparedCall call, QueryOutcome outcome, long start, @Nullable Object result) {
@@ -605,8 +667,8 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				return Flux.error(ex);
 			}
 			int fetchSize = (query.fetchSize() > 0) ? query.fetchSize() : DEFAULT_STREAM_FETCH_SIZE;
-			return CancellationGuard.rows(connection, DefaultAsyncSqlNode.this.runner.stream(connection, call, fetchSize))
-				.onErrorMap(failure -> translate(failure, 1, call));
+			return timedRows(call, streamOn(connection, call, fetchSize)
+				.onErrorMap(failure -> translateInTransaction(failure, call)));
 		}
 
 		@Override
@@ -625,7 +687,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			PreparedCall first = new PreparedCall(sets.get(0), FetchMode.ALL, 0, DefaultAsyncSqlNode.this.settings.timeout());
 			return timed(first, DefaultAsyncSqlNode.this.timeouts.guard(connection, first.timeout(),
 					DefaultAsyncSqlNode.this.runner.batch(connection, sets)))
-				.onErrorMap(failure -> translate(failure, 1, first))
+				.onErrorMap(failure -> translateInTransaction(failure, first))
 				.map(total -> new BatchResult(total, paramSets.size()));
 		}
 

@@ -12,6 +12,7 @@ import io.r2dbc.spi.R2dbcException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -52,16 +53,8 @@ final class TimeoutGuard {
 		Duration cancelAt = (comparison < 0) ? timeout : timeout.plus(CANCEL_GRACE);
 		Mono<T> guarded = Mono.defer(() -> {
 			CancelRequest request = new CancelRequest(connection, comparison < 0);
-			// One timer per statement: it sends the cancel request at cancelAt and only then starts the wait for the
-			// outcome. The fallback form of timeout() is used because the Duration form builds a description string
-			// from the whole operator chain on every subscription, which cost more than the rest of the guard.
-			Mono<Long> deadline = Mono.delay(cancelAt, this.timer).flatMap(tick -> {
-				request.send();
-				return Mono.delay(OUTCOME_WAIT, this.timer);
-			});
 			// settle before the outcome travels on, so a connection to discard is closed before the pool gets it back
-			return work.timeout(deadline, Mono.error(() -> new TimeoutException("no outcome "
-					+ OUTCOME_WAIT.toMillis() + " ms after the cancel request")))
+			return work.timeout(deadline(request, cancelAt), Mono.error(TimeoutGuard::noOutcome))
 				.onErrorMap(TimeoutException.class, ex -> abandon(connection, ex))
 				.doOnSuccess(value -> request.settle(null))
 				.doOnError(request::settle)
@@ -71,10 +64,48 @@ final class TimeoutGuard {
 			return CancellationGuard.statement(connection, guarded);
 		}
 		// the session timeout is shorter than this statement may run: raise it for this statement only
-		return CancellationGuard.statement(connection, Mono.usingWhen(
-				ControlStatements.bounded(connection, this.dialect.setStatementTimeout(connection, timeout),
-						"SET statement timeout", controlWait(), this.timer).thenReturn(connection),
-				c -> guarded, this::reset, (c, error) -> reset(c), this::reset));
+		return CancellationGuard.statement(connection, Mono.usingWhen(setTimeout(connection, timeout), c -> guarded,
+				this::reset, (c, error) -> reset(c), this::reset));
+	}
+
+	/**
+	 * Guards a stream of rows. The server's statement timeout bounds each fetch, so a timeout other than the
+	 * session's is set for the stream's duration; the client-side backstop waits only for the first row (or the
+	 * end), since afterwards the subscriber's demand decides when rows are fetched.
+	 */
+	<T> Flux<T> guardRows(Connection connection, Duration timeout, Flux<T> rows) {
+		Flux<T> guarded = Flux.defer(() -> {
+			CancelRequest request = new CancelRequest(connection, false);
+			return rows.timeout(deadline(request, timeout.plus(CANCEL_GRACE)), row -> Mono.never(),
+					Flux.error(TimeoutGuard::noOutcome))
+				.onErrorMap(TimeoutException.class, ex -> abandon(connection, ex))
+				.doOnEach(signal -> request.settle(signal.getThrowable()))
+				.doOnCancel(() -> request.settle(null));
+		});
+		if (timeout.equals(this.serverTimeout)) {
+			return guarded;
+		}
+		return Flux.usingWhen(setTimeout(connection, timeout), c -> guarded, this::reset, (c, error) -> reset(c),
+				this::reset);
+	}
+
+	// One timer per statement: it sends the cancel request at cancelAt and only then starts the wait for the outcome.
+	// The callers use the fallback form of timeout(), because the Duration form builds a description string from the
+	// whole operator chain on every subscription, which cost more than the rest of the guard.
+	private Mono<Long> deadline(CancelRequest request, Duration cancelAt) {
+		return Mono.delay(cancelAt, this.timer).flatMap(tick -> {
+			request.send();
+			return Mono.delay(OUTCOME_WAIT, this.timer);
+		});
+	}
+
+	private static TimeoutException noOutcome() {
+		return new TimeoutException("no outcome " + OUTCOME_WAIT.toMillis() + " ms after the cancel request");
+	}
+
+	private Mono<Connection> setTimeout(Connection connection, Duration timeout) {
+		return ControlStatements.bounded(connection, this.dialect.setStatementTimeout(connection, timeout),
+				"SET statement timeout", controlWait(), this.timer).thenReturn(connection);
 	}
 
 	// setting the session timeout may take as long as a statement under the session's own timeout, and then as long

@@ -79,7 +79,9 @@ public final class SharedPool {
 
 	/**
 	 * Acquires a connection, waiting at most {@code max-acquire-time}.
-	 * @return the connection; release it with {@link Connection#close()} exactly once
+	 * @return the connection; release it with {@link Connection#close()} exactly once. Fails with r2dbc-pool's
+	 * {@code R2dbcTimeoutException} when no connection became free in time, and with the driver's exception when a
+	 * new connection could not be opened
 	 */
 	public Mono<Connection> acquire() {
 		return this.acquire;

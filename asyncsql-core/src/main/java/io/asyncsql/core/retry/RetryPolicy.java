@@ -65,7 +65,9 @@ public final class RetryPolicy {
 	 * @param scope what the call does
 	 * @param translator turns a final failure (unwrapped) and the attempt count into the public exception
 	 * @param <T> the result type
-	 * @return the result of the first successful attempt, or the translated failure
+	 * @return the result of the first successful attempt, or the failure: {@link RetryExhaustedException} when a
+	 * transient failure outlasted every retry, {@link CommitOutcomeUnknownException} when a transient failure struck
+	 * a write that may already have taken effect (never retried), otherwise what {@code translator} makes of it
 	 */
 	public <T> Mono<T> run(Mono<T> attempt, RetryScope scope,
 			BiFunction<Throwable, Integer, ? extends Throwable> translator) {

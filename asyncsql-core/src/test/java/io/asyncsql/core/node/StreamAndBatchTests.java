@@ -10,9 +10,11 @@ import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.BatchResult;
 import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.Query;
+import io.asyncsql.core.QueryTimeoutException;
 import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.test.PostgresSchema;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +76,32 @@ class StreamAndBatchTests {
 			.verify(java.time.Duration.ofSeconds(60));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(auto.pool().stats().acquired()).isZero());
 		assertThat(auto.execute("SELECT 1 AS one").block(WAIT).one()).containsEntry("one", 1);
+	}
+
+	@Test
+	void aStreamKeepsItsQueryTimeoutEitherWayAndIsTimed() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		try (AsyncSqlNode node = AsyncSqlNode.builder(schema.node("stream_timeouts").timeout(Duration.ofSeconds(1))
+			.validateQueries(false).build()).meterRegistry(registry).build()) {
+			// shorter than the session's timeout: the server cancels it
+			StepVerifier.create(node.stream(Query.of("SELECT 1 AS n FROM pg_sleep(3)").timeout(Duration.ofMillis(200))))
+				.expectError(QueryTimeoutException.class)
+				.verify(WAIT);
+			// longer: the session's timeout is raised for the stream, which outlives it
+			StepVerifier.create(node.stream(Query.of("SELECT g AS n FROM pg_sleep(1.5), generate_series(1, 3) g")
+				.timeout(Duration.ofSeconds(10))))
+				.expectNextCount(3)
+				.expectComplete()
+				.verify(WAIT);
+			// and the session's own timeout is back for the next statement on the connection
+			assertThat(node.execute("SELECT current_setting('statement_timeout') AS t").block(WAIT).one())
+				.containsEntry("t", "1s");
+			await().atMost(WAIT).untilAsserted(() -> assertThat(node.pool().stats().acquired()).isZero());
+			assertThat(registry.get("asyncsql.queries").tag("node", "stream_timeouts").tag("outcome", "timeout")
+				.timer().count()).isEqualTo(1);
+			assertThat(registry.get("asyncsql.queries").tag("node", "stream_timeouts").tag("outcome", "success")
+				.timer().count()).isEqualTo(2);
+		}
 	}
 
 	@Test
