@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.asyncsql.sample.ledger.Account;
 import io.asyncsql.test.PostgresSchema;
+import io.asyncsql.test.TcpProxy;
 import io.asyncsql.test.TestDatabase;
 import io.asyncsql.test.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +39,7 @@ class PostgresOutageHttpTests {
 
 	private static final PostgresSchema schema = PostgresSchema.create("sample_outage");
 
-	private static final TcpProxy proxy = TcpProxy.to(TestDatabases.postgres().host(), TestDatabases.postgres().port());
+	private static final TcpProxy proxy = TcpProxy.to(TestDatabases.postgres());
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
@@ -65,7 +66,9 @@ class PostgresOutageHttpTests {
 			.responseTimeout(WAIT).build();
 		Account from = open(http, "Before the outage", "10.00");
 		Account to = open(http, "Also before", "0.00");
-		proxy.cut();
+		// the database goes away: new connections are refused and the open ones reset
+		proxy.refuseConnections();
+		proxy.cutConnections();
 		try {
 			unavailable(http.get().uri("/accounts/{id}", from.id()).exchange());
 			unavailable(http.get().uri("/accounts?ids={id}", from.id()).exchange());
@@ -82,7 +85,7 @@ class PostgresOutageHttpTests {
 				.jsonPath("$.components.asyncsql.components.ledger.status").isEqualTo("DOWN");
 		}
 		finally {
-			proxy.restore();
+			proxy.acceptConnections();
 		}
 		await().atMost(WAIT).untilAsserted(() -> http.get().uri("/actuator/health").exchange().expectStatus().isOk());
 		Account after = http.get().uri("/accounts/{id}", from.id()).exchange().expectStatus().isOk()
