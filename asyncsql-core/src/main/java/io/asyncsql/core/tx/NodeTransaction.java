@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import io.asyncsql.core.AsyncSqlException;
 import io.asyncsql.core.BatchResult;
+import io.asyncsql.core.ConnectionFailureException;
 import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryResult;
@@ -20,6 +21,7 @@ import io.asyncsql.core.metrics.NodeMetrics;
 import io.asyncsql.core.observation.AsyncSqlObservations;
 import io.micrometer.observation.Observation;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ValidationDepth;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,8 +151,14 @@ public final class NodeTransaction implements SqlTransaction {
 			if (!this.state.compareAndSet(State.ACTIVE, State.ENDING)) {
 				return Mono.error(stateError("commit"));
 			}
-			return ControlStatements.bounded(this.connection, this.connection.commitTransaction(), "COMMIT",
-					this.commitWait, this.timer)
+			// a connection already closed (a statement cancelled in flight discards it) never got the COMMIT: the
+			// server rolled the transaction back, and saying "outcome unknown" would be wrong
+			return Mono.from(this.connection.validate(ValidationDepth.LOCAL))
+				.onErrorReturn(false)
+				.flatMap(open -> open
+						? ControlStatements.bounded(this.connection, this.connection.commitTransaction(), "COMMIT",
+								this.commitWait, this.timer).onErrorMap(this.commitFailure::apply)
+						: Mono.error(closedBeforeCommit()))
 				.then(Mono.defer(() -> {
 					this.state.set(State.COMMITTED);
 					this.metrics.recordTransaction(true);
@@ -159,7 +167,7 @@ public final class NodeTransaction implements SqlTransaction {
 				.onErrorResume(error -> {
 					this.state.set(State.ROLLED_BACK);
 					this.metrics.recordTransaction(false);
-					return release().then(Mono.error(this.commitFailure.apply(error)));
+					return release().then(Mono.error(error));
 				})
 				.doOnCancel(this::releaseQuietly);
 		});
@@ -271,6 +279,12 @@ public final class NodeTransaction implements SqlTransaction {
 	private @Nullable TransactionStateException checkActive(String action) {
 		State current = this.state.get();
 		return (current == State.ACTIVE) ? null : stateError(action);
+	}
+
+	private ConnectionFailureException closedBeforeCommit() {
+		return new ConnectionFailureException("Node '" + this.node + "': the transaction's connection was closed before "
+				+ "COMMIT could be sent (a statement in the transaction was cancelled in flight, or the connection "
+				+ "broke), so nothing was committed", this.node, null, 1, null);
 	}
 
 	private TransactionStateException stateError(String action) {

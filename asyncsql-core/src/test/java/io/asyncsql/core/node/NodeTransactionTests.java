@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.asyncsql.core.AsyncSqlNode;
+import io.asyncsql.core.CommitOutcomeUnknownException;
+import io.asyncsql.core.ConnectionFailureException;
 import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionMode;
@@ -19,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -182,6 +185,24 @@ class NodeTransactionTests {
 		awaitNoConnectionInUse();
 		assertThat(balance(1)).isEqualTo("500.00");
 		assertThat(schema.scalar("SELECT count(*) FROM transfers")).isEqualTo(0L);
+	}
+
+	@Test
+	void aCommitAfterAStatementCancelledInFlightSaysNothingWasCommitted() {
+		SqlTransaction tx = manual.beginTransaction().block(WAIT);
+		tx.execute("UPDATE accounts SET balance = 0 WHERE id = 1").block(WAIT);
+		Disposable counting = tx.execute("SELECT count(*) FROM generate_series(1, 2000000000) AS endless").subscribe();
+		await().atMost(WAIT).until(() -> schema.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%AS endless%' "
+				+ "AND state = 'active' AND pid <> pg_backend_pid()").size() > 0);
+		// cancelled in flight: the connection's state is unknown, so it is closed and the transaction dies with it
+		counting.dispose();
+
+		assertThatThrownBy(() -> tx.commit().block(WAIT)).isInstanceOf(ConnectionFailureException.class)
+			.isNotInstanceOf(CommitOutcomeUnknownException.class)
+			.hasMessageContaining("nothing was committed");
+		assertThat(tx.isActive()).isFalse();
+		awaitNoConnectionInUse();
+		assertThat(balance(1)).isEqualTo("500.00");
 	}
 
 	@ParameterizedTest
