@@ -39,6 +39,9 @@ class TlsConnectionTests {
 	private static final RetryConfig RETRIES = new RetryConfig(3, Duration.ofMillis(20), Duration.ofMillis(50), 2.0,
 			false);
 
+	// the server trusts the superuser without asking: a password is given all the same, to show it never leaks
+	private static final String PASSWORD = "Tls-s3cret-" + Long.toHexString(System.nanoTime());
+
 	private static final AtomicInteger counter = new AtomicInteger();
 
 	private static DisposablePostgres server;
@@ -72,7 +75,7 @@ class TlsConnectionTests {
 
 	private AsyncSqlNode node(String host, SslMode sslMode, Map<String, String> options) {
 		ConnectionSettings connection = new ConnectionSettings(DatabaseType.POSTGRESQL, null, host, server.port(),
-				"postgres", "postgres", null, sslMode, options);
+				"postgres", "postgres", PASSWORD, sslMode, options);
 		this.registry = new SimpleMeterRegistry();
 		this.node = AsyncSqlNode.builder(NodeSettings.builder("tls_" + counter.incrementAndGet())
 			.connection(connection)
@@ -95,6 +98,10 @@ class TlsConnectionTests {
 		AsyncSqlException failure = catchThrowableOfType(AsyncSqlException.class,
 				() -> node.execute("SELECT 1").block(WAIT));
 		assertThat(failure).as("connecting should have failed").isNotNull();
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			assertThat(String.valueOf(cause.getMessage())).doesNotContain(PASSWORD);
+		}
+		assertThat(node.toString()).doesNotContain(PASSWORD);
 		System.out.println("[tls] " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
 		for (Throwable c = failure.getCause(); c != null; c = c.getCause()) {
 			System.out.println("[tls]   caused by " + c);
