@@ -116,6 +116,19 @@ class TlsConnectionTests {
 	}
 
 	@Test
+	void aNodeComesBackOverTlsAfterTheServerRestarts() {
+		AsyncSqlNode node = node("localhost", SslMode.VERIFY_FULL,
+				Map.of("sslRootCert", server.caCertificate().toString()));
+		Object before = node.execute("SELECT pg_backend_pid() AS pid").block(WAIT).one().get("pid");
+
+		server.restart();
+
+		// the pooled connection died with the server: the read is retried on a new, verified TLS connection
+		assertThat(sessionUsesTls(node)).isTrue();
+		assertThat(node.execute("SELECT pg_backend_pid() AS pid").block(WAIT).one().get("pid")).isNotEqualTo(before);
+	}
+
+	@Test
 	void verifyFullTrustsTheServerCertificateThroughTheGivenCaForItsHostName() {
 		AsyncSqlNode node = node("localhost", SslMode.VERIFY_FULL,
 				Map.of("sslRootCert", server.caCertificate().toString()));
