@@ -102,10 +102,6 @@ class TlsConnectionTests {
 			assertThat(String.valueOf(cause.getMessage())).doesNotContain(PASSWORD);
 		}
 		assertThat(node.toString()).doesNotContain(PASSWORD);
-		System.out.println("[tls] " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
-		for (Throwable c = failure.getCause(); c != null; c = c.getCause()) {
-			System.out.println("[tls]   caused by " + c);
-		}
 		return failure;
 	}
 
