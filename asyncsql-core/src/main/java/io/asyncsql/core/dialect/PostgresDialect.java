@@ -36,6 +36,7 @@ import io.asyncsql.core.sql.SqlSyntax;
 import io.asyncsql.core.sql.SqlTemplateCache;
 import io.asyncsql.core.validation.QueryValidator;
 import io.asyncsql.core.validation.ValidationKeywords;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlException;
@@ -47,6 +48,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Result;
@@ -70,6 +72,10 @@ import reactor.core.publisher.Mono;
  * {@code timestamp}. Nulls bind with unspecified type, so the column or a hint types them.</li>
  * <li>The node timeout is the session's {@code statement_timeout}; a client timer sends a cancel request as a
  * backstop.</li>
+ * <li>The node's {@code options} are session parameters ({@code search_path}, {@code lock_timeout}...), except
+ * the driver's TLS files: {@code sslRootCert} (the CA certificate that {@code verify-ca}/{@code verify-full}
+ * trust, PEM), {@code sslCert}, {@code sslKey} and {@code sslPassword} (a client certificate, its key and the key's
+ * password), also written {@code ssl-root-cert} and so on.</li>
  * </ul>
  * Column values are read as the driver decodes them, except: {@code json}/{@code jsonb} become maps, lists,
  * strings, numbers and booleans (text when no JSON library is present); arrays become {@code List}s (the driver
@@ -115,6 +121,17 @@ final class PostgresDialect extends BaseDialect {
 	}
 
 	private static final Set<String> FAILURE_SEVERITIES = Set.of("ERROR", "FATAL", "PANIC");
+
+	// node options naming the driver's TLS files (sslRootCert, ssl-root-cert...), keyed without dashes, lower case;
+	// every other option is a session parameter
+	private static final Map<String, Option<String>> TLS_OPTIONS = Map.of("sslrootcert",
+			PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT, "sslcert", PostgresqlConnectionFactoryProvider.SSL_CERT,
+			"sslkey", PostgresqlConnectionFactoryProvider.SSL_KEY, "sslpassword",
+			PostgresqlConnectionFactoryProvider.SSL_PASSWORD);
+
+	// Netty 4.1 has no such setting and leaves the host name check to the driver
+	private static final boolean NETTY_CHECKS_HOST_NAMES = hasMethod(SslContextBuilder.class,
+			"endpointIdentificationAlgorithm", String.class);
 
 	/** Prepared statements kept per connection; r2dbc-postgresql keeps all of them by default. */
 	static final int PREPARED_STATEMENT_CACHE = 256;
@@ -283,9 +300,24 @@ final class PostgresDialect extends BaseDialect {
 				Set.of("postgresql", "postgres"));
 		if (connection.sslMode() != null) {
 			options.option(PostgresqlConnectionFactoryProvider.SSL_MODE, sslMode(connection.sslMode()));
+			if ((connection.sslMode() == SslMode.VERIFY_CA || connection.sslMode() == SslMode.VERIFY_FULL)
+					&& NETTY_CHECKS_HOST_NAMES) {
+				options.option(PostgresqlConnectionFactoryProvider.SSL_CONTEXT_BUILDER_CUSTOMIZER,
+						PostgresDialect::withoutJdkHostNameCheck);
+			}
 		}
-		if (!connection.options().isEmpty()) {
-			options.option(PostgresqlConnectionFactoryProvider.OPTIONS, new HashMap<>(connection.options()));
+		Map<String, String> session = new HashMap<>();
+		connection.options().forEach((name, value) -> {
+			Option<String> tlsFile = TLS_OPTIONS.get(name.replace("-", "").toLowerCase(Locale.ROOT));
+			if (tlsFile != null) {
+				options.option(tlsFile, value);
+			}
+			else {
+				session.put(name, value);
+			}
+		});
+		if (!session.isEmpty()) {
+			options.option(PostgresqlConnectionFactoryProvider.OPTIONS, session);
 		}
 		options.option(ConnectionFactoryOptions.STATEMENT_TIMEOUT, settings.timeout());
 		options.option(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE, true);
@@ -298,6 +330,23 @@ final class PostgresDialect extends BaseDialect {
 			defaults.option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, "asyncsql-" + settings.name());
 		}
 		return ConnectionFactories.get(defaults.build());
+	}
+
+	// Netty 4.2 turns on the JDK's HTTPS host name check for every client context, but r2dbc-postgresql creates its
+	// engine without a peer host: verify-ca then fails for any host given as an IP address ("Hostname or IP address
+	// is undefined") and checks a host name it should not. The driver checks the host itself for verify-full.
+	private static SslContextBuilder withoutJdkHostNameCheck(SslContextBuilder builder) {
+		return builder.endpointIdentificationAlgorithm(null);
+	}
+
+	private static boolean hasMethod(Class<?> type, String name, Class<?>... parameterTypes) {
+		try {
+			type.getMethod(name, parameterTypes);
+			return true;
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
 	}
 
 	private static SSLMode sslMode(SslMode mode) {

@@ -1,6 +1,7 @@
 package io.asyncsql.core.node;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,8 +11,10 @@ import io.asyncsql.core.ConnectionFailureException;
 import io.asyncsql.core.PoolExhaustedException;
 import io.asyncsql.core.QueryTimeoutException;
 import io.asyncsql.core.SqlExecutionException;
+import io.asyncsql.core.SslMode;
 import io.asyncsql.core.dialect.Dialect;
 import io.asyncsql.core.pool.SharedPool;
+import io.asyncsql.core.retry.TlsFailure;
 import io.asyncsql.core.retry.TransientFailureClassifier;
 import io.asyncsql.core.retry.TransientReason;
 import io.asyncsql.core.sql.BoundStatement;
@@ -22,7 +25,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns driver and pool failures into the public {@link AsyncSqlException} types, with messages that name the node
- * and the SQLState but never a bound value or a password.
+ * and the SQLState but never a bound value or a password. A TLS handshake that failed for good and a login the
+ * server refused (SQLState class 28) are connection failures, not failed statements.
  */
 final class FailureTranslator {
 
@@ -72,6 +76,20 @@ final class FailureTranslator {
 			return new QueryTimeoutException("Node '" + this.node + "': statement cancelled by the server after its "
 					+ "timeout " + timeout, this.node, (timeout != null) ? timeout : Duration.ZERO, sqlState, failure);
 		}
+		Throwable tls = TlsFailure.find(failure);
+		if (tls != null) {
+			return new ConnectionFailureException("Node '" + this.node + "': cannot connect to the database at "
+					+ this.pool.target() + ": the TLS handshake failed (ssl-mode " + sslMode() + "; the server "
+					+ "certificate was not accepted, or TLS was refused): " + tlsDetail(tls), this.node, null, attempts,
+					failure);
+		}
+		if (sqlState != null && sqlState.startsWith("28")) {
+			// invalid authorization: the server refused the login itself (pg_hba.conf, a wrong password, an unknown
+			// user), which no statement of the call could cause
+			return new ConnectionFailureException("Node '" + this.node + "': the database at " + this.pool.target()
+					+ " refused the login" + stateSuffix(sqlState) + ": " + scrub(String.valueOf(failure.getMessage()),
+							sqlState, bound), this.node, sqlState, attempts, failure);
+		}
 		TransientReason reason = this.dialect.classifier().classify(failure);
 		if (reason == TransientReason.POOL_EXHAUSTED) {
 			return new PoolExhaustedException(this.node, this.pool.name(), this.pool.key().pool().maxAcquireTime(),
@@ -86,6 +104,23 @@ final class FailureTranslator {
 		}
 		return new SqlExecutionException("Node '" + this.node + "': statement failed" + stateSuffix(sqlState) + ": "
 				+ message, this.node, sqlState, attempts, failure);
+	}
+
+	private String sslMode() {
+		SslMode mode = this.pool.key().connection().sslMode();
+		return (mode != null) ? mode.name().toLowerCase(Locale.ROOT).replace('_', '-') : "driver default";
+	}
+
+	// the handshake's own words, and the root cause's when they add to them (the JDK's reason for distrust)
+	private static String tlsDetail(Throwable tls) {
+		String detail = String.valueOf(tls.getMessage());
+		Throwable root = tls;
+		for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+			root = root.getCause();
+		}
+		String rootMessage = root.getMessage();
+		return (root != tls && rootMessage != null && !detail.contains(rootMessage)) ? detail + " (" + rootMessage + ")"
+				: detail;
 	}
 
 	private static String stateSuffix(@Nullable String sqlState) {

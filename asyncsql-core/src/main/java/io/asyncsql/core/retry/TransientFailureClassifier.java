@@ -19,6 +19,9 @@ import reactor.core.Exceptions;
  * from message text. Unwraps Spring's {@code DataAccessException}, Reactor's wrappers and any other cause chain; a
  * composite of several failures (Reactor's {@code Exceptions.multiple}) is transient only when each part is.
  * <p>
+ * A TLS handshake that failed for good ({@link TlsFailure}) is never transient, though drivers report it as a
+ * connection failure.
+ * <p>
  * Dialects contribute their vendor codes (MySQL's 1213 deadlock, for example) through the constructor; the
  * standard SQLStates are built in.
  */
@@ -49,6 +52,10 @@ public final class TransientFailureClassifier {
 	 * @return the reason it is transient, or {@code null} when it is not
 	 */
 	public @Nullable TransientReason classify(@Nullable Throwable failure) {
+		if (TlsFailure.in(failure)) {
+			// an untrusted certificate stays untrusted, whatever connection state the driver reports with it
+			return null;
+		}
 		Throwable current = failure;
 		for (int depth = 0; current != null && depth < MAX_CAUSE_DEPTH; depth++) {
 			if (Exceptions.isMultiple(current)) {
