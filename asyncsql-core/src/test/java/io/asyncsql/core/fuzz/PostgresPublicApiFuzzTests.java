@@ -15,4 +15,9 @@ class PostgresPublicApiFuzzTests extends PublicApiFuzzTests {
 		return "text";
 	}
 
+	@Override
+	protected String marker(int position) {
+		return "$" + position;
+	}
+
 }

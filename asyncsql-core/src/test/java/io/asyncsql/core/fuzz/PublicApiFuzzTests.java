@@ -63,7 +63,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class PublicApiFuzzTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(30);
+	protected static final Duration WAIT = Duration.ofSeconds(30);
 
 	/** Longer than any call may take: the node timeout, a cancel's outcome wait and a retry. */
 	private static final Duration CALL_BOUND = Duration.ofSeconds(30);
@@ -171,6 +171,152 @@ public abstract class PublicApiFuzzTests {
 				return;
 			}
 		}
+	}
+
+	// ---------------------------------------------------------------- statement limits
+
+	/** @return a positional marker of this database */
+	protected abstract String marker(int position);
+
+	@Test
+	void sqlLongerThanMaxSqlLengthIsRefusedBeforeTheDatabase() {
+		try (AsyncSqlNode limited = isolated("fuzz_short_sql", settings -> settings.maxSqlLength(40))) {
+			String sql = "SELECT id FROM fuzz_items WHERE name = :n"; // 41 characters
+			assertThat(sql).hasSize(41);
+			Map<String, Object> params = Map.of("n", "x");
+			assertRefusedAsTooLong(() -> limited.execute(sql, params).block(WAIT));
+			assertRefusedAsTooLong(() -> limited.stream(sql, params).blockLast(WAIT));
+			assertRefusedAsTooLong(() -> limited.executeMany(sql, List.of(params, params)).block(WAIT));
+			assertNoRoundTrip(limited, 3);
+			assertThat(limited.execute("SELECT id FROM fuzz_items").block(WAIT).rowCount()).isEqualTo(2);
+		}
+		// the default limit, 1,000,000 characters, refuses a longer text just the same
+		try (AsyncSqlNode defaults = isolated("fuzz_long_sql", settings -> settings)) {
+			String sql = "SELECT 1 AS one " + "-".repeat(NodeSettings.DEFAULT_MAX_SQL_LENGTH);
+			assertRefusedAsTooLong(() -> defaults.execute(sql).block(WAIT));
+			assertNoRoundTrip(defaults, 1);
+		}
+	}
+
+	@Test
+	void moreBindValuesThanMaxBindValuesAreRefusedBeforeTheDatabase() {
+		try (AsyncSqlNode limited = isolated("fuzz_few_binds", settings -> settings.maxBindValues(3))) {
+			assertRefusedAsTooManyValues(() -> limited.execute("SELECT id FROM fuzz_items WHERE id IN (:ids)",
+					Map.of("ids", List.of(1, 2, 3, 4))).block(WAIT));
+			assertRefusedAsTooManyValues(() -> limited.execute("SELECT " + marker(1) + ", " + marker(2) + ", "
+					+ marker(3) + ", " + marker(4), List.of(1, 2, 3, 4)).block(WAIT));
+			assertRefusedAsTooManyValues(() -> limited.executeMany("SELECT :a, :b, :c, :d",
+					List.of(Map.of("a", 1, "b", 2, "c", 3, "d", 4))).block(WAIT));
+			assertNoRoundTrip(limited, 3);
+			assertThat(limited.execute("SELECT id FROM fuzz_items WHERE id IN (:ids)", Map.of("ids", List.of(1, 2, 3)))
+				.block(WAIT).rowCount()).isEqualTo(2);
+		}
+		// the default, 65,535 (PostgreSQL's protocol limit), refuses an IN list that expands beyond it
+		try (AsyncSqlNode defaults = isolated("fuzz_many_binds", settings -> settings)) {
+			List<Long> ids = new ArrayList<>();
+			for (long id = 0; id <= NodeSettings.DEFAULT_MAX_BIND_VALUES; id++) {
+				ids.add(id);
+			}
+			assertRefusedAsTooManyValues(() -> defaults.execute("SELECT id FROM fuzz_items WHERE id IN (:ids)",
+					Map.of("ids", ids)).block(WAIT));
+			assertNoRoundTrip(defaults, 1);
+		}
+	}
+
+	private AsyncSqlNode isolated(String name,
+			java.util.function.UnaryOperator<NodeSettings.Builder> settings) {
+		// a pool of its own that opens no connection before the first statement, so one opened means a round trip
+		return AsyncSqlNode.builder(settings.apply(this.target.node(name).sharePool(false)).build())
+			.meterRegistry(this.meters)
+			.build();
+	}
+
+	private static void assertRefusedAsTooLong(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+		assertThatThrownBy(call).isInstanceOfSatisfying(QueryValidationException.class,
+				ex -> assertThat(ex.attempts()).isZero())
+			.hasMessageContaining("max-sql-length is")
+			.hasMessageContaining("to allow it, set a larger max-sql-length on the node");
+	}
+
+	private static void assertRefusedAsTooManyValues(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+		assertThatThrownBy(call).isInstanceOfSatisfying(ParameterBindingException.class,
+				ex -> assertThat(ex.attempts()).isZero())
+			.hasMessageContaining("bind values; the node allows at most")
+			.hasMessageContaining("(max-bind-values)");
+	}
+
+	private void assertNoRoundTrip(AsyncSqlNode node, int refusals) {
+		assertThat(node.pool().stats().allocated()).as("connections opened").isZero();
+		double rejected = this.meters.find(NodeMetrics.QUERIES).tag("node", node.name()).tag("outcome", "rejected")
+			.timers().stream().mapToLong(Timer::count).sum();
+		double sent = this.meters.find(NodeMetrics.QUERIES).tag("node", node.name()).timers().stream()
+			.filter(timer -> !"rejected".equals(timer.getId().getTag("outcome")))
+			.mapToLong(Timer::count)
+			.sum();
+		assertThat(rejected).isEqualTo(refusals);
+		assertThat(sent).isZero();
+	}
+
+	// ---------------------------------------------------------------- what the fuzzer found
+
+	@Test
+	void positionalMarkersWithoutPositionalValuesAreRefused() {
+		AsyncSqlNode node = this.nodes.get(0);
+		String sql = "SELECT " + marker(1) + " AS v";
+		// no values at all, and an empty map: once a NullPointerException, and once a NULL bound without a word
+		assertThatThrownBy(() -> node.execute(sql).block(WAIT)).isInstanceOf(ParameterBindingException.class)
+			.hasMessageContaining("1 positional markers but no positional values were given");
+		assertThatThrownBy(() -> node.execute(sql, new java.util.HashMap<>()).block(WAIT))
+			.isInstanceOf(ParameterBindingException.class);
+		assertThatThrownBy(() -> node.executeMany(sql, List.of(Map.of())).block(WAIT))
+			.isInstanceOf(ParameterBindingException.class);
+		assertThat(node.execute(sql, List.of(7)).block(WAIT).rowCount()).isEqualTo(1);
+	}
+
+	@Test
+	void aValueThatContainsItselfIsRefused() {
+		List<Object> list = new ArrayList<>();
+		list.add(list);
+		Map<String, Object> map = new java.util.HashMap<>();
+		map.put("self", map);
+		for (Object value : List.of(list, map)) {
+			assertThatThrownBy(() -> this.nodes.get(0).execute("SELECT :v AS v", Map.of("v", value)).block(WAIT))
+				.isInstanceOf(ParameterBindingException.class)
+				.hasMessageContaining("parameter ':v'");
+		}
+	}
+
+	@Test
+	void aBatchWithoutParametersRunsOncePerSet() {
+		AsyncSqlNode node = this.nodes.get(0);
+		long rows = node.execute("SELECT id FROM fuzz_items").block(WAIT).rowCount();
+		assertThat(node.executeMany("UPDATE fuzz_items SET flag = flag", List.of(Map.of(), Map.of(), Map.of()))
+			.block(WAIT).affectedRows()).isEqualTo(3 * rows);
+		assertThat(node.inTransaction(tx -> tx.executeMany("UPDATE fuzz_items SET flag = flag", List.of(Map.of(),
+				Map.of()))).blockLast(WAIT).affectedRows()).isEqualTo(2 * rows);
+	}
+
+	@Test
+	void aTimeoutLongerThanDatabasesAcceptRunsAsTheLongestTheyDo() {
+		AsyncSqlNode node = this.nodes.get(0);
+		for (Duration huge : List.of(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999), Duration.ofDays(365L * 300),
+				Query.MAX_TIMEOUT.plusMillis(1))) {
+			Query query = Query.of("SELECT 1 AS one").timeout(huge);
+			assertThat(node.execute(query).block(WAIT).rowCount()).isEqualTo(1);
+			assertThat(node.stream(query).collectList().block(WAIT)).hasSize(1);
+			assertThat(node.inTransaction(tx -> tx.execute(query)).blockLast(WAIT).rowCount()).isEqualTo(1);
+		}
+		awaitNothingAcquired();
+	}
+
+	protected void awaitNothingAcquired() {
+		for (AsyncSqlNode node : this.nodes) {
+			await().atMost(WAIT).untilAsserted(() -> assertThat(node.pool().stats().acquired()).isZero());
+		}
+	}
+
+	protected AsyncSqlNode auto() {
+		return this.nodes.get(0);
 	}
 
 	/** One random call and its verdict. */
