@@ -26,6 +26,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Query {
 
+	/**
+	 * The longest timeout a query runs with: {@link Integer#MAX_VALUE} milliseconds (about 24.8 days), the most
+	 * PostgreSQL's {@code statement_timeout} and H2's {@code QUERY_TIMEOUT} accept. A longer {@link #timeout(Duration)}
+	 * is used as this.
+	 */
+	public static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+
 	private final String sql;
 
 	private final Map<String, @Nullable Object> params;
@@ -151,7 +158,7 @@ public final class Query {
 
 	/**
 	 * Sets this query's timeout instead of the node's.
-	 * @param timeout a positive duration
+	 * @param timeout a positive duration; one longer than {@link #MAX_TIMEOUT} runs as {@link #MAX_TIMEOUT}
 	 * @return the new query
 	 * @throws IllegalArgumentException when the timeout is not positive
 	 */

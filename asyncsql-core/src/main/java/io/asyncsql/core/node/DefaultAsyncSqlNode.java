@@ -128,7 +128,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		this.observations = observations;
 		this.timer = timer;
 		this.pool = pools.lease(settings, this.dialect::createConnectionFactory);
-		this.runner = new StatementRunner(this.dialect);
+		this.runner = new StatementRunner(this.name, this.dialect);
 		this.timeouts = new TimeoutGuard(this.dialect, this.pool.key().serverStatementTimeout(), timer);
 		this.failures = new FailureTranslator(this.name, this.dialect, this.pool);
 		this.retry = new RetryPolicy(this.name, settings.retry(), this.dialect.classifier(), this.metrics, timer);
@@ -414,8 +414,12 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			this.metrics.recordQuery(template.kind(), QueryOutcome.REJECTED, 0);
 			throw ex;
 		}
-		Duration timeout = (query.timeout() != null) ? query.timeout() : this.settings.timeout();
+		Duration timeout = (query.timeout() != null) ? min(query.timeout(), Query.MAX_TIMEOUT) : this.settings.timeout();
 		return new PreparedCall(bound, query.fetchMode(), query.fetchSize(), timeout);
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	private List<BoundStatement> prepareBatch(String sql, List<? extends Map<String, ?>> paramSets) {

@@ -32,6 +32,11 @@ final class FailureTranslator {
 
 	private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"");
 
+	private static final Pattern SINGLE_QUOTED = Pattern.compile("'[^']*'");
+
+	// MariaDB's syntax errors quote the statement from the error on, with the values the driver put in its text
+	private static final Pattern NEAR = Pattern.compile("near '.*' at line (\\d+)", Pattern.DOTALL);
+
 	private static final Pattern MARKER = Pattern.compile("\\$(\\d{1,5})\\b");
 
 	private final String node;
@@ -140,16 +145,24 @@ final class FailureTranslator {
 
 	/**
 	 * Removes bound values from a database message (servers quote offending input: {@code invalid input syntax
-	 * for type integer: "abc"}). Data exceptions (SQLState class 22) quote nothing but input, which may be one
-	 * element of an array or a piece of JSON rather than a whole value, so every quoted part of them goes.
+	 * for type integer: "abc"}). Data exceptions and integrity violations (SQLState classes 22 and 23) quote
+	 * little but input, which may be one element of an array or a piece of JSON rather than a whole value, so every
+	 * quoted part of them goes; so does the statement text a MariaDB syntax error quotes when values were bound,
+	 * since the driver writes them into that text.
 	 */
 	static String scrub(String message, @Nullable String sqlState, @Nullable BoundStatement bound) {
 		String scrubbed = message;
-		if (sqlState != null && sqlState.startsWith("22")) {
+		if (sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23"))) {
+			// MariaDB quotes input in single quotes (Incorrect integer value: '...', Duplicate entry '...')
 			scrubbed = QUOTED.matcher(scrubbed).replaceAll("\"?\"");
+			scrubbed = SINGLE_QUOTED.matcher(scrubbed).replaceAll("'?'");
 		}
 		if (bound == null) {
 			return scrubbed;
+		}
+		if (bound.values().length > 0) {
+			// the quoted text may hold a value, whole or cut short, in any form the driver wrote it
+			scrubbed = NEAR.matcher(scrubbed).replaceAll("near '?' at line $1");
 		}
 		for (Object value : bound.values()) {
 			Object plain = (value instanceof Parameter parameter) ? parameter.getValue() : value;

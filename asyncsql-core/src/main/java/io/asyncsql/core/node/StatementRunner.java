@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.QueryResult;
 import io.asyncsql.core.dialect.Dialect;
 import io.asyncsql.core.result.ResultCollector;
@@ -23,9 +24,12 @@ import reactor.core.publisher.Mono;
  */
 final class StatementRunner {
 
+	private final String node;
+
 	private final Dialect dialect;
 
-	StatementRunner(Dialect dialect) {
+	StatementRunner(String node, Dialect dialect) {
+		this.node = node;
 		this.dialect = dialect;
 	}
 
@@ -61,13 +65,20 @@ final class StatementRunner {
 	}
 
 	Mono<Long> batch(Connection connection, List<BoundStatement> sets) {
+		if (sets.size() > 1 && sets.get(0).values().length == 0) {
+			// a statement without parameters has no bindings to add(): drivers refuse an empty binding, so run it
+			// once per set, in order, on the same connection
+			return Flux.fromIterable(sets)
+				.concatMap(set -> Flux.from(statement(connection, set).execute()).concatMap(Result::getRowsUpdated))
+				.reduce(0L, Long::sum);
+		}
 		return Mono.defer(() -> {
 			Statement statement = connection.createStatement(sets.get(0).sql());
 			for (int i = 0; i < sets.size(); i++) {
 				if (i > 0) {
 					statement.add();
 				}
-				bind(statement, sets.get(i).values());
+				bind(statement, sets.get(i));
 			}
 			return Flux.from(statement.execute())
 				.concatMap(Result::getRowsUpdated)
@@ -75,20 +86,30 @@ final class StatementRunner {
 		});
 	}
 
-	private static Statement statement(Connection connection, BoundStatement bound) {
+	private Statement statement(Connection connection, BoundStatement bound) {
 		Statement statement = connection.createStatement(bound.sql());
-		bind(statement, bound.values());
+		bind(statement, bound);
 		return statement;
 	}
 
-	private static void bind(Statement statement, Object[] values) {
+	private void bind(Statement statement, BoundStatement bound) {
+		Object[] values = bound.values();
 		for (int i = 0; i < values.length; i++) {
 			Object value = values[i];
-			if (value instanceof NullBind nullBind) {
-				statement.bindNull(i, nullBind.type());
+			try {
+				if (value instanceof NullBind nullBind) {
+					statement.bindNull(i, nullBind.type());
+				}
+				else {
+					statement.bind(i, value);
+				}
 			}
-			else {
-				statement.bind(i, value);
+			catch (RuntimeException ex) {
+				// drivers encode some values when bound (H2 refuses a Duration beyond its interval range here); the
+				// driver's message may quote the value, so only its type and the failure's type are named
+				throw new ParameterBindingException("Cannot bind parameter " + bound.parameterLabel(i) + " on node '"
+						+ this.node + "': the driver refused a " + value.getClass().getName() + " ("
+						+ ex.getClass().getName() + ")", this.node, bound.parameterLabel(i), ex);
 			}
 		}
 	}

@@ -52,6 +52,12 @@ public final class ParameterBinder {
 			throw new ParameterBindingException("Statement on node '" + nodeName
 					+ "' mixes :name parameters and positional markers; use one style", nodeName, null, null);
 		}
+		if (template.positionalMarkers() > 0) {
+			// a marker has no name to look up: without this it would be bound to null, or fail on an immutable map
+			throw new ParameterBindingException("Statement on node '" + nodeName + "' has " + template.positionalMarkers()
+					+ " positional markers but no positional values were given; pass them with Query.positional(...) "
+					+ "or execute(sql, List)", nodeName, null, null);
+		}
 		List<String> order = template.parameterNames();
 		// one lookup per name: the values found here are converted in place on the fast path
 		Object[] values = new Object[order.size()];
@@ -254,6 +260,12 @@ public final class ParameterBinder {
 			throw new ParameterBindingException("Cannot bind " + label(parameter, positional) + " on node '" + nodeName
 					+ "': converting a " + value.getClass().getName() + " failed (" + ex.getClass().getName() + ")",
 					nodeName, parameter, ex);
+		}
+		catch (StackOverflowError ex) {
+			// a collection or map that contains itself, or nests deeper than the converters can follow
+			throw new ParameterBindingException("Cannot bind " + label(parameter, positional) + " on node '" + nodeName
+					+ "': the " + value.getClass().getName() + " nests too deeply or contains itself", nodeName,
+					parameter, null);
 		}
 	}
 
