@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * @param transactionMode how calls relate to transactions; default {@link TransactionMode#AUTO}
  * @param validateQueries whether statements are validated before they are sent; default {@code true}
  * @param allowAdmin whether DDL and other administrative statements pass validation; default {@code false}
- * @param timeout statement timeout, enforced on the server and by a client-side backstop; default 30 s
+ * @param timeout statement timeout, enforced on the server and by a client-side backstop; default 30 s, at most
+ * {@link Query#MAX_TIMEOUT}
  * @param retry retry of transient failures; default {@link RetryConfig#DEFAULT}
  * @param pool pool settings; default {@link PoolSettings#DEFAULT}
  * @param sharePool whether the node may share a pool with nodes of equal connection and pool settings;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * @param parameterTypes type hints by parameter name (for example {@code metadata -> jsonb}); default none
  * @param transactionTimeout how long a transaction from {@link AsyncSqlNode#beginTransaction()} or
  * {@link AsyncSqlNode#inTransaction} may stay open before it is rolled back and its connection returned;
- * default 60 s
+ * default 60 s, at most {@link Query#MAX_TIMEOUT}
  * @param maxSqlLength longest accepted SQL text in characters; longer text is refused before the database;
  * default 1,000,000
  * @param maxBindValues most bind values accepted for one statement (PostgreSQL's protocol limit is 65,535);
@@ -77,6 +78,10 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 		Objects.requireNonNull(value, name);
 		if (value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException(name + " must be positive but was " + value);
+		}
+		// drivers and timers count in int milliseconds: a longer wait would overflow, not wait longer
+		if (value.compareTo(Query.MAX_TIMEOUT) > 0) {
+			throw new IllegalArgumentException(name + " must be at most " + Query.MAX_TIMEOUT + " but was " + value);
 		}
 	}
 

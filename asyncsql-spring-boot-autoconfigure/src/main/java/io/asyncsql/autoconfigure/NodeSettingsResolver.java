@@ -13,6 +13,7 @@ import io.asyncsql.core.ConnectionSettings;
 import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
+import io.asyncsql.core.Query;
 import io.asyncsql.core.RetryConfig;
 import io.asyncsql.core.SecretMasking;
 import io.asyncsql.core.TransactionMode;
@@ -246,6 +247,10 @@ final class NodeSettingsResolver {
 		if (value.isNegative() || value.isZero()) {
 			throw new AsyncSqlConfigurationException(origin(prefix, own) + key, "must be a positive duration but was "
 					+ value, "Set a positive duration such as 5s or 500ms.");
+		}
+		if (value.compareTo(Query.MAX_TIMEOUT) > 0) {
+			throw new AsyncSqlConfigurationException(origin(prefix, own) + key, "must be at most " + Query.MAX_TIMEOUT
+					+ " (about 24 days) but was " + value, "Set a shorter duration.");
 		}
 		return value;
 	}

@@ -55,6 +55,7 @@ class ConfigurationFailureAnalysisTests {
 			"negative size | VALID,asyncsql.nodes.x.pool.max-size=-1 | asyncsql.nodes.x.pool.max-size | must be >= 1 but was -1",
 			"max below initial | VALID,asyncsql.nodes.x.pool.initial-size=5,asyncsql.nodes.x.pool.max-size=2 | asyncsql.nodes.x.pool.max-size | smaller than pool.initial-size",
 			"negative duration | VALID,asyncsql.nodes.x.timeout=-5s | asyncsql.nodes.x.timeout | must be a positive duration",
+			"endless duration | VALID,asyncsql.nodes.x.transaction-timeout=30d | asyncsql.nodes.x.transaction-timeout | must be at most PT596H31M23.647S",
 			"negative default | VALID,asyncsql.defaults.pool.max-acquire-time=-1s | asyncsql.defaults.pool.max-acquire-time | positive duration",
 			"negative retries | VALID,asyncsql.defaults.retry.max-retries=-2 | asyncsql.defaults.retry.max-retries | must be >= 0",
 			"unknown parameter type | VALID,asyncsql.nodes.x.parameter-types.metadata=jsonbb | asyncsql.nodes.x.parameter-types.metadata | not a PostgreSQL type",
