@@ -1,6 +1,7 @@
 package io.asyncsql.autoconfigure;
 
 import io.asyncsql.core.AsyncSqlNode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("reliability")
 class SecretMaskingTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -36,6 +36,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.r2dbc.spi.R2dbcException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.reactivestreams.Publisher;
@@ -61,6 +62,7 @@ import static org.awaitility.Awaitility.await;
  * the cases per database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("reliability")
 public abstract class PublicApiFuzzTests {
 
 	protected static final Duration WAIT = Duration.ofSeconds(30);

@@ -26,6 +26,7 @@ import io.asyncsql.test.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -42,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * insert that failed with anything but {@link CommitOutcomeUnknownException} does not exist at all, and nothing
  * exists twice.
  */
+@Tag("reliability")
 class NoDuplicateWritesTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -40,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * touched): the server goes away and comes back, connections are reset mid-statement. Dead connections are
  * evicted and replaced, and the node recovers by itself.
  */
+@Tag("reliability")
 class ServerOutageTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * the server with SQLState 42501, reported once (a missing privilege does not appear on a retry) and without the
  * role's password.
  */
+@Tag("reliability")
 class LeastPrivilegeTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);

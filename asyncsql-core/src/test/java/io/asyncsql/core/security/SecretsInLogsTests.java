@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * {@code toString()} of the exception, the settings and the node. The server is a throwaway cluster that asks for
  * a password (SCRAM for one role, a cleartext password over TLS for another), so the password really is sent.
  */
+@Tag("reliability")
 class SecretsInLogsTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);

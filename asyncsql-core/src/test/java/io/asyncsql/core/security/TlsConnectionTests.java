@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * connects or fails as PostgreSQL's own clients do, and a failure is reported once, clearly, and never retried
  * (a certificate or a server's refusal does not change in a few hundred milliseconds).
  */
+@Tag("reliability")
 class TlsConnectionTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
