@@ -107,9 +107,10 @@ final class StatementRunner {
 			catch (RuntimeException ex) {
 				// drivers encode some values when bound (H2 refuses a Duration beyond its interval range here); the
 				// driver's message may quote the value, so only its type and the failure's type are named
+				String type = (value != null) ? value.getClass().getName() : "null";
 				throw new ParameterBindingException("Cannot bind parameter " + bound.parameterLabel(i) + " on node '"
-						+ this.node + "': the driver refused a " + value.getClass().getName() + " ("
-						+ ex.getClass().getName() + ")", this.node, bound.parameterLabel(i), ex);
+						+ this.node + "': the driver refused a " + type + " (" + ex.getClass().getName() + ")", this.node,
+						bound.parameterLabel(i), ex);
 			}
 		}
 	}

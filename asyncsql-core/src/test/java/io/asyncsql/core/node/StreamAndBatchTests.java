@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +68,20 @@ class StreamAndBatchTests {
 			.expectComplete()
 			.verify(java.time.Duration.ofSeconds(60));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(auto.pool().stats().acquired()).isZero());
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "  ", ";", "-- nothing", "/* nothing */ ;" })
+	void anEmptyStatementEndsAtOnceWhateverTheCall(String sql) {
+		try (AsyncSqlNode unvalidated = AsyncSqlNode.builder(schema.node("batch_unvalidated").validateQueries(false).build())
+			.build()) {
+			for (AsyncSqlNode node : List.of(auto, unvalidated)) {
+				StepVerifier.create(node.stream(Query.of(sql).fetchSize(5))).expectComplete().verify(WAIT);
+				StepVerifier.create(node.stream(Query.of(sql))).expectComplete().verify(WAIT);
+				assertThat(node.execute(sql).block(WAIT).rows()).isEmpty();
+				await().atMost(WAIT).untilAsserted(() -> assertThat(node.pool().stats().acquired()).isZero());
+			}
+		}
 	}
 
 	@Test
