@@ -216,6 +216,10 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		catch (AsyncSqlException ex) {
 			return Flux.error(ex);
 		}
+		if (call.noStatement()) {
+			// it has no rows, and r2dbc-postgresql never ends a portal opened over an empty query
+			return Flux.empty();
+		}
 		int fetchSize = (query.fetchSize() > 0) ? query.fetchSize() : DEFAULT_STREAM_FETCH_SIZE;
 		return timedRows(call, Flux.deferContextual(context -> {
 			Connection joined = joinedConnection(context);
@@ -669,6 +673,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			}
 			catch (AsyncSqlException ex) {
 				return Flux.error(ex);
+			}
+			if (call.noStatement()) {
+				return Flux.empty();
 			}
 			int fetchSize = (query.fetchSize() > 0) ? query.fetchSize() : DEFAULT_STREAM_FETCH_SIZE;
 			return timedRows(call, streamOn(connection, call, fetchSize)

@@ -25,6 +25,11 @@ record PreparedCall(BoundStatement bound, FetchMode fetchMode, int fetchSize, Du
 		return this.bound.template().kind();
 	}
 
+	/** @return whether the text holds no statement at all (only blanks, comments or {@code ;}) */
+	boolean noStatement() {
+		return this.bound.template().statementCount() == 0;
+	}
+
 	RetryScope retryScope() {
 		return this.bound.template().readOnly() ? RetryScope.READ_ONLY : RetryScope.AUTOCOMMIT_WRITE;
 	}
