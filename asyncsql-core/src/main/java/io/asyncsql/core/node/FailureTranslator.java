@@ -30,9 +30,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class FailureTranslator {
 
-	private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"");
+	// from the first quote to the last: servers do not escape quotes inside the input they quote
+	private static final Pattern QUOTED = Pattern.compile("\".*\"", Pattern.DOTALL);
 
-	private static final Pattern SINGLE_QUOTED = Pattern.compile("'[^']*'");
+	private static final Pattern SINGLE_QUOTED = Pattern.compile("'.*'", Pattern.DOTALL);
 
 	// MariaDB's syntax errors quote the statement from the error on, with the values the driver put in its text
 	private static final Pattern NEAR = Pattern.compile("near '.*' at line (\\d+)", Pattern.DOTALL);

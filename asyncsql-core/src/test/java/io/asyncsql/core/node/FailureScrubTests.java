@@ -27,9 +27,20 @@ class FailureScrubTests {
 	}
 
 	@Test
+	void inputWithQuotesOfItsOwnGoesWhole() {
+		// neither server escapes the quotes inside the input it quotes
+		assertThat(FailureTranslator.scrub("invalid input syntax for type bigint: \"a\"secret\"b\"", "22P02", ONE_VALUE))
+			.isEqualTo("invalid input syntax for type bigint: \"?\"");
+		assertThat(FailureTranslator.scrub("malformed array literal: \"{\"x\"secret}\"", "22P02", null))
+			.isEqualTo("malformed array literal: \"?\"");
+		assertThat(FailureTranslator.scrub("Truncated incorrect DECIMAL value: 'a' secret 'b'='c'", "22007", null))
+			.isEqualTo("Truncated incorrect DECIMAL value: '?'");
+	}
+
+	@Test
 	void singleQuotedInputOfIntegrityAndDataFailuresGoes() {
 		assertThat(FailureTranslator.scrub("Duplicate entry 'Asecret-cut' for key 'PRIMARY'", "23000", ONE_VALUE))
-			.isEqualTo("Duplicate entry '?' for key '?'");
+			.isEqualTo("Duplicate entry '?'");
 		assertThat(FailureTranslator.scrub("Incorrect integer value: 'secret-x' for column `t`.`n` at row 1", "22007",
 				ONE_VALUE)).isEqualTo("Incorrect integer value: '?' for column `t`.`n` at row 1");
 	}
