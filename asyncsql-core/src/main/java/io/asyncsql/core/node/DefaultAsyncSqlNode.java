@@ -467,6 +467,10 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 					+ sql.length() + " characters; max-sql-length is " + this.settings.maxSqlLength()));
 		}
 		SqlTemplate template = this.dialect.templates().get(sql);
+		if (template.nulPosition() >= 0) {
+			throw rejected(template.kind(), new Violation(ValidationRule.NUL_CHARACTER, template.nulPosition(),
+					"the SQL text holds a NUL character (U+0000); bind such a value as a parameter"));
+		}
 		if (this.settings.validateQueries()) {
 			Violation violation = this.dialect.validator().validate(template, this.settings.allowAdmin());
 			if (violation != null) {

@@ -40,6 +40,8 @@ public final class SqlTemplate {
 
 	private final int statementCount;
 
+	private final int nulPosition;
+
 	// E'...' literals written with \' get '' instead (the same string to the server): r2dbc-postgresql splits
 	// statements with a parser of its own that ends a string at any quote; null when there is none
 	private final @Nullable List<SqlToken> escapedQuoteStrings;
@@ -77,6 +79,7 @@ public final class SqlTemplate {
 		this.positionalMarkers = positional;
 		this.maxPositional = maxPositional;
 		this.statementCount = countStatements();
+		this.nulPosition = sql.indexOf('\0');
 		this.escapedQuoteStrings = escapedQuoteStrings(this.tokens);
 		this.sendableSql = (this.escapedQuoteStrings != null) ? rewritten(0, sql.length()) : sql;
 		StatementShape shape = StatementShape.of(this.tokens);
@@ -261,6 +264,11 @@ public final class SqlTemplate {
 	/** @return every token, covering the whole text */
 	public List<SqlToken> tokens() {
 		return this.tokens;
+	}
+
+	/** @return the 0-based offset of the first NUL character (U+0000) in the text, or -1 when there is none */
+	public int nulPosition() {
+		return this.nulPosition;
 	}
 
 	/** @return whether a literal, quoted identifier or comment was left open */

@@ -37,7 +37,13 @@ public enum ValidationRule {
 	OBFUSCATED_KEYWORD(null),
 
 	/** The SQL text is longer than the node's {@code max-sql-length}. */
-	SQL_TOO_LONG("a larger max-sql-length");
+	SQL_TOO_LONG("a larger max-sql-length"),
+
+	/**
+	 * A NUL character (U+0000) in the SQL text: PostgreSQL's protocol cannot carry it, and no statement needs one
+	 * (a value holding it is bound as a parameter). Checked on every node, validated or not.
+	 */
+	NUL_CHARACTER(null);
 
 	private final String id = name().toLowerCase(Locale.ROOT);
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.QueryResult;
 import io.asyncsql.core.QueryValidationException;
+import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.sql.SqlTemplate;
 import io.asyncsql.core.validation.QueryValidator;
 import io.asyncsql.core.validation.Violation;
@@ -161,6 +162,27 @@ class NodeValidationTests {
 					.doesNotContain("s3cret-value")
 					.doesNotContain("allow-admin");
 			});
+	}
+
+	@Test
+	void aNulCharacterInTheTextIsRefusedOnEveryNodeBeforeTheDatabase() {
+		try (AsyncSqlNode unvalidated = AsyncSqlNode.builder(schema.node("unvalidated").sharePool(false)
+			.validateQueries(false).build()).build()) {
+			for (AsyncSqlNode node : List.of(this.guarded, unvalidated)) {
+				assertThatThrownBy(() -> node.execute("SELECT name FROM users WHERE name = 'a\0b'").block(WAIT))
+					.isInstanceOfSatisfying(QueryValidationException.class, ex -> {
+						assertThat(ex.rule()).isEqualTo("nul_character");
+						assertThat(ex.position()).isEqualTo(38);
+					})
+					.hasMessageContaining("rule nul_character at position 38: the SQL text holds a NUL character");
+				assertThatThrownBy(() -> node.stream("SELECT '\0'", Map.of()).blockLast(WAIT))
+					.isInstanceOf(QueryValidationException.class);
+				assertThat(node.pool().stats().allocated()).as("connections opened").isZero();
+			}
+			// as a bound value it reaches the server, which refuses it as text in its own words
+			assertThatThrownBy(() -> unvalidated.execute("SELECT :v AS v", Map.of("v", "a\0b")).block(WAIT))
+				.isInstanceOf(SqlExecutionException.class);
+		}
 	}
 
 	@Test

@@ -84,7 +84,7 @@ class QueryValidatorTests {
 	void ruleIdsAreStable() {
 		assertThat(ValidationRule.values()).extracting(ValidationRule::id).containsExactly("multiple_statements",
 				"unterminated_literal", "transaction_control", "admin_statement", "dangerous_function",
-				"injection_tautology", "obfuscated_keyword", "sql_too_long");
+				"injection_tautology", "obfuscated_keyword", "sql_too_long", "nul_character");
 		assertThat(ValidationRule.ADMIN_STATEMENT.allowedBy()).isEqualTo("allow-admin: true");
 		assertThat(ValidationRule.DANGEROUS_FUNCTION.allowedBy()).isNull();
 	}
