@@ -328,7 +328,8 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 						.flatMap(values -> transaction.commit()
 							.onErrorMap(failure -> AttemptFailure.of(Phase.COMMIT, failure))
 							.thenReturn(values)),
-					transaction -> Mono.empty(), (transaction, error) -> transaction.rollback(), NodeTransaction::rollback);
+					transaction -> Mono.empty(), (transaction, error) -> transaction.rollback(),
+					NodeTransaction::rollbackIfActive);
 			return this.retry.run(attempt, RetryScope.TRANSACTION, this::translateFromDatabase)
 				.flatMapIterable(values -> values);
 		});

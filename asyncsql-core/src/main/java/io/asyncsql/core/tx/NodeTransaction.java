@@ -189,6 +189,15 @@ public final class NodeTransaction implements SqlTransaction {
 		});
 	}
 
+	/**
+	 * Rolls back when the transaction is still active, and otherwise does nothing: for a caller that cancels, which
+	 * may come just after the commit went through.
+	 * @return completes when the transaction has ended
+	 */
+	public Mono<Void> rollbackIfActive() {
+		return Mono.defer(() -> (this.state.get() == State.COMMITTED) ? Mono.empty() : rollback());
+	}
+
 	@Override
 	public boolean isActive() {
 		return this.state.get() == State.ACTIVE;

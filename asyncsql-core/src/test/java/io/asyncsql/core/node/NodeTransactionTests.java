@@ -12,6 +12,7 @@ import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.TransactionStateException;
 import io.asyncsql.core.pool.ConnectionPools;
+import io.asyncsql.core.tx.NodeTransaction;
 import io.asyncsql.test.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +186,19 @@ class NodeTransactionTests {
 		awaitNoConnectionInUse();
 		assertThat(balance(1)).isEqualTo("500.00");
 		assertThat(schema.scalar("SELECT count(*) FROM transfers")).isEqualTo(0L);
+	}
+
+	@Test
+	void aCancelThatComesAfterTheCommitLeavesTheTransactionCommitted() {
+		NodeTransaction tx = (NodeTransaction) manual.beginTransaction().block(WAIT);
+		tx.execute("UPDATE accounts SET balance = 1 WHERE id = 1").block(WAIT);
+		tx.commit().block(WAIT);
+		// what inTransaction does when its caller cancels: a no-op once committed, where rollback() is an error
+		tx.rollbackIfActive().block(WAIT);
+		assertThatThrownBy(() -> tx.rollback().block(WAIT)).isInstanceOf(TransactionStateException.class)
+			.hasMessageContaining("the transaction is committed");
+		assertThat(balance(1)).isEqualTo("1.00");
+		awaitNoConnectionInUse();
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.asyncsql.core.AsyncSqlNode;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -83,7 +85,9 @@ class ChaosSoakTests {
 		schema.close();
 	}
 
+	// the suite's default of 180 s is for ordinary tests; the soak's own waits are bounded by its duration
 	@Test
+	@Timeout(value = 3, unit = TimeUnit.HOURS)
 	void mixedTrafficThroughChaosKeepsEveryGuarantee() {
 		String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
 		long seed = Long.getLong("asyncsql.soak.seed", System.nanoTime());
