@@ -56,6 +56,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -335,7 +336,27 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		});
 	}
 
+	// r2dbc-pool gives a connection back on any cancel of its acquire, also one that comes after the connection was
+	// handed out, and flatMap passes every cancel on to its source. Once the transaction is out, a late cancel
+	// (take(1) sends one as soon as the value arrives) therefore stops here: past this point the connection is the
+	// transaction's, and its owner ends it.
 	private Mono<NodeTransaction> begin(@Nullable IsolationLevel isolationLevel) {
+		Mono<NodeTransaction> beginning = beginOnNewConnection(isolationLevel);
+		return Mono.<NodeTransaction>create(sink -> {
+			AtomicBoolean out = new AtomicBoolean();
+			Disposable subscription = beginning.contextWrite(sink.contextView()).subscribe(transaction -> {
+				out.set(true);
+				sink.success(transaction);
+			}, sink::error, sink::success);
+			sink.onCancel(() -> {
+				if (!out.get()) {
+					subscription.dispose();
+				}
+			});
+		}).doOnDiscard(NodeTransaction.class, transaction -> transaction.rollbackIfActive().subscribe(null, e -> { }));
+	}
+
+	private Mono<NodeTransaction> beginOnNewConnection(@Nullable IsolationLevel isolationLevel) {
 		return acquire().flatMap(connection -> ControlStatements.bounded(connection, (isolationLevel != null)
 				? connection.beginTransaction(isolationLevel) : connection.beginTransaction(), "BEGIN", controlWait(),
 				this.timer)

@@ -189,6 +189,18 @@ class NodeTransactionTests {
 	}
 
 	@Test
+	void aCancelRightAfterBeginHandedTheTransactionOnLeavesItToItsNewOwner() {
+		// take(1) cancels upstream as soon as the transaction arrives, before the Mono completes
+		SqlTransaction tx = manual.beginTransaction().flux().take(1).blockLast(WAIT);
+		assertThat(tx.isActive()).isTrue();
+		tx.execute("UPDATE accounts SET balance = 2 WHERE id = 1").block(WAIT);
+		assertThat(manual.pool().stats().acquired()).as("the transaction still holds its connection").isEqualTo(1);
+		tx.commit().block(WAIT);
+		assertThat(balance(1)).isEqualTo("2.00");
+		awaitNoConnectionInUse();
+	}
+
+	@Test
 	void aCancelThatComesAfterTheCommitLeavesTheTransactionCommitted() {
 		NodeTransaction tx = (NodeTransaction) manual.beginTransaction().block(WAIT);
 		tx.execute("UPDATE accounts SET balance = 1 WHERE id = 1").block(WAIT);
