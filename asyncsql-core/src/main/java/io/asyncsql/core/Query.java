@@ -158,7 +158,7 @@ public final class Query {
 
 	/**
 	 * Sets this query's timeout instead of the node's.
-	 * @param timeout a positive duration; one longer than {@link #MAX_TIMEOUT} runs as {@link #MAX_TIMEOUT}
+	 * @param timeout a positive duration; one longer than {@link #MAX_TIMEOUT} is kept as {@link #MAX_TIMEOUT}
 	 * @return the new query
 	 * @throws IllegalArgumentException when the timeout is not positive
 	 */
@@ -168,7 +168,7 @@ public final class Query {
 			throw new IllegalArgumentException("timeout must be positive but was " + timeout);
 		}
 		return new Query(this.sql, this.params, this.positional, this.fetchMode, this.fetchSize,
-				this.parameterTypes, timeout);
+				this.parameterTypes, (timeout.compareTo(MAX_TIMEOUT) > 0) ? MAX_TIMEOUT : timeout);
 	}
 
 	public String sql() {

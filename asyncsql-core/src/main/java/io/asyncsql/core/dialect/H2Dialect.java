@@ -41,7 +41,6 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -248,25 +247,6 @@ final class H2Dialect extends BaseDialect {
 	@Override
 	public Mono<Void> resetStatementTimeout(Connection connection) {
 		return (this.settings != null) ? setStatementTimeout(connection, this.settings.timeout()) : Mono.empty();
-	}
-
-	private static Mono<Void> simple(Connection connection, String sql) {
-		return Flux.from(connection.createStatement(sql).execute()).concatMap(result -> result.getRowsUpdated()).then();
-	}
-
-	@Override
-	public boolean isCancellation(@Nullable String sqlState, int vendorCode) {
-		return "57014".equals(sqlState);
-	}
-
-	@Override
-	public String quoteIdentifier(String identifier) {
-		return '"' + identifier.replace("\"", "\"\"") + '"';
-	}
-
-	@Override
-	public String pingQuery() {
-		return "SELECT 1";
 	}
 
 }

@@ -37,7 +37,6 @@ import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
 import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -201,9 +200,7 @@ final class MariaDbDialect extends BaseDialect {
 		}
 		String session = sessionSetup(settings);
 		return new InitializingConnectionFactory(ConnectionFactories.get(options.build()),
-				connection -> Flux.from(connection.createStatement(session).execute())
-					.concatMap(result -> result.getRowsUpdated())
-					.then());
+				connection -> simple(connection, session));
 	}
 
 	// the lexical rules validation relies on, UTC (so instants written as UTC date-times read back as the same
@@ -251,9 +248,7 @@ final class MariaDbDialect extends BaseDialect {
 			this.cancelConnections = factory;
 		}
 		return Mono.usingWhen(Mono.from(factory.create()),
-				c -> Flux.from(c.createStatement("KILL QUERY " + threadId).execute()).concatMap(r -> r.getRowsUpdated())
-					.then(),
-				Connection::close)
+				c -> simple(c, "KILL QUERY " + threadId), Connection::close)
 			.timeout(this.settings.pool().maxCreateConnectionTime());
 	}
 
@@ -286,11 +281,6 @@ final class MariaDbDialect extends BaseDialect {
 	@Override
 	public String quoteIdentifier(String identifier) {
 		return '`' + identifier.replace("`", "``") + '`';
-	}
-
-	@Override
-	public String pingQuery() {
-		return "SELECT 1";
 	}
 
 }

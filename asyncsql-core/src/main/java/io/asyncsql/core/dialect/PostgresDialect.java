@@ -54,7 +54,6 @@ import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -397,25 +396,6 @@ final class PostgresDialect extends BaseDialect {
 	@Override
 	public Mono<Void> resetStatementTimeout(Connection connection) {
 		return simple(connection, "RESET statement_timeout");
-	}
-
-	private static Mono<Void> simple(Connection connection, String sql) {
-		return Flux.from(connection.createStatement(sql).execute()).concatMap(result -> result.getRowsUpdated()).then();
-	}
-
-	@Override
-	public boolean isCancellation(@Nullable String sqlState, int vendorCode) {
-		return "57014".equals(sqlState);
-	}
-
-	@Override
-	public String quoteIdentifier(String identifier) {
-		return '"' + identifier.replace("\"", "\"\"") + '"';
-	}
-
-	@Override
-	public String pingQuery() {
-		return "SELECT 1";
 	}
 
 }

@@ -440,12 +440,8 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			this.metrics.recordQuery(template.kind(), QueryOutcome.REJECTED, 0);
 			throw ex;
 		}
-		Duration timeout = (query.timeout() != null) ? min(query.timeout(), Query.MAX_TIMEOUT) : this.settings.timeout();
+		Duration timeout = (query.timeout() != null) ? query.timeout() : this.settings.timeout();
 		return new PreparedCall(bound, query.fetchMode(), query.fetchSize(), timeout);
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	private List<BoundStatement> prepareBatch(String sql, List<? extends Map<String, ?>> paramSets) {
