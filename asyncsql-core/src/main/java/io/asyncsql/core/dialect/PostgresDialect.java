@@ -315,9 +315,10 @@ final class PostgresDialect extends BaseDialect {
 				session.put(name, value);
 			}
 		});
-		if (!session.isEmpty()) {
-			options.option(PostgresqlConnectionFactoryProvider.OPTIONS, session);
-		}
+		// the lexer reads '...' as the SQL standard does: whatever a role or database default says, every session
+		// starts that way (PgBouncer tracks this startup parameter)
+		session.put("standard_conforming_strings", "on");
+		options.option(PostgresqlConnectionFactoryProvider.OPTIONS, session);
 		options.option(ConnectionFactoryOptions.STATEMENT_TIMEOUT, settings.timeout());
 		options.option(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE, true);
 		ConnectionFactoryOptions built = options.build();
