@@ -369,8 +369,8 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		return acquire().flatMap(connection -> ControlStatements.bounded(connection, (isolationLevel != null)
 				? connection.beginTransaction(isolationLevel) : connection.beginTransaction(), "BEGIN", controlWait(),
 				this.timer)
-			.then(Mono.deferContextual(context -> Mono.just(new NodeTransaction(this.name, this.onConnection, connection,
-					this.metrics, this.settings.transactionTimeout(), controlWait(), this.timer, this::commitFailure,
+			.then(Mono.deferContextual(context -> Mono.just(new NodeTransaction(this.name, this.pool, this.onConnection,
+					connection, this.metrics, this.settings.transactionTimeout(), controlWait(), this.timer, this::commitFailure,
 					this.observations.isNoop() ? null : AsyncSqlObservations.startTransaction(this.observations,
 							context, this.name, databaseType())))))
 			.onErrorResume(failure -> Mono.from(connection.close())
