@@ -1,5 +1,6 @@
 package io.asyncsql.core.pool;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
@@ -35,12 +36,15 @@ public final class SharedPool {
 
 	private final Object transactionKey = new Object();
 
+	private final Set<ConnectionFactory> transactionResources = new CopyOnWriteArraySet<>();
+
 	private final Mono<Connection> acquire;
 
 	SharedPool(String name, PoolKey key, ConnectionPool pool, AcquireMetrics acquireMetrics) {
 		this.name = name;
 		this.key = key;
 		this.pool = pool;
+		this.transactionResources.add(pool);
 		this.acquire = acquireMetrics.instrument(pool.create());
 	}
 
@@ -124,6 +128,26 @@ public final class SharedPool {
 	 */
 	public Object transactionKey() {
 		return this.transactionKey;
+	}
+
+	/**
+	 * The connection factories under which Spring's transaction synchronization knows this pool: the pool itself,
+	 * and any factory that wraps it (a decorated {@code ConnectionFactory} bean, say). Node calls join a
+	 * Spring-managed transaction bound to any of them, and a node's own transaction is bound under each of them, so
+	 * {@code DatabaseClient} calls through any of them join it.
+	 * @return the factories, the pool first
+	 */
+	public Set<ConnectionFactory> transactionResources() {
+		return Collections.unmodifiableSet(this.transactionResources);
+	}
+
+	/**
+	 * Registers a connection factory that hands out this pool's connections under another identity (a decorating
+	 * proxy), so transactions bound to it and to the pool are one and the same.
+	 * @param wrapper a factory whose connections come from this pool
+	 */
+	public void addTransactionResource(ConnectionFactory wrapper) {
+		this.transactionResources.add(wrapper);
 	}
 
 	void attach(String nodeName) {
