@@ -1,10 +1,10 @@
 package io.asyncsql.core.pool;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.TimeUnit;
 
-import io.micrometer.core.instrument.Timer;
+import io.asyncsql.core.metrics.AcquireMetrics;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
@@ -24,7 +24,7 @@ public final class SharedPool {
 	private static final Logger logger = LoggerFactory.getLogger(SharedPool.class);
 
 	/** Metric name of the acquire timer. */
-	public static final String ACQUIRE_TIMER = "asyncsql.pool.acquire";
+	public static final String ACQUIRE_TIMER = AcquireMetrics.ACQUIRE;
 
 	private final String name;
 
@@ -36,19 +36,22 @@ public final class SharedPool {
 
 	private final Object transactionKey = new Object();
 
+	private final Set<ConnectionFactory> transactionResources = new CopyOnWriteArraySet<>();
+
 	private final Mono<Connection> acquire;
 
-	SharedPool(String name, PoolKey key, ConnectionPool pool, @Nullable Timer acquireTimer) {
+	SharedPool(String name, PoolKey key, ConnectionPool pool, AcquireMetrics acquireMetrics) {
 		this.name = name;
 		this.key = key;
 		this.pool = pool;
-		this.acquire = (acquireTimer != null) ? Mono.defer(() -> {
-			long start = System.nanoTime();
-			return pool.create().doOnSuccess(c -> acquireTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
-		}) : pool.create();
+		this.transactionResources.add(pool);
+		this.acquire = acquireMetrics.instrument(pool.create());
 	}
 
-	/** @return the pool name ({@code name} tag of {@code r2dbc.pool.*}, {@code pool} tag of the acquire timer) */
+	/**
+	 * @return the pool name: the {@code pool} tag of every pool meter (Boot's {@code r2dbc.pool.*} gauges also tag it
+	 * {@code name})
+	 */
 	public String name() {
 		return this.name;
 	}
@@ -125,6 +128,26 @@ public final class SharedPool {
 	 */
 	public Object transactionKey() {
 		return this.transactionKey;
+	}
+
+	/**
+	 * The connection factories under which Spring's transaction synchronization knows this pool: the pool itself,
+	 * and any factory that wraps it (a decorated {@code ConnectionFactory} bean, say). Node calls join a
+	 * Spring-managed transaction bound to any of them, and a node's own transaction is bound under each of them, so
+	 * {@code DatabaseClient} calls through any of them join it.
+	 * @return the factories, the pool first
+	 */
+	public Set<ConnectionFactory> transactionResources() {
+		return Collections.unmodifiableSet(this.transactionResources);
+	}
+
+	/**
+	 * Registers a connection factory that hands out this pool's connections under another identity (a decorating
+	 * proxy), so transactions bound to it and to the pool are one and the same.
+	 * @param wrapper a factory whose connections come from this pool
+	 */
+	public void addTransactionResource(ConnectionFactory wrapper) {
+		this.transactionResources.add(wrapper);
 	}
 
 	void attach(String nodeName) {
