@@ -170,7 +170,11 @@ class PostgresLexerDifferentialTests {
 		int first = identifier ? 3 : atEnd ? 1 : 2;
 		int after = identifier ? 4 : atEnd ? 2 : 3;
 		PostgresLiteral literal = PostgresLiteral.read(words, first);
-		boolean oneLiteral = literal != null && words.size() == literal.lastToken() + (atEnd ? 1 : identifier ? 5 : 10)
+		// at the end of the statement, a word after the literal is its column alias
+		boolean aliased = atEnd && literal != null && words.size() == literal.lastToken() + 2
+				&& words.get(literal.lastToken() + 1).type() == TokenType.WORD
+				&& !words.get(literal.lastToken() + 1).isKeyword("UESCAPE");
+		boolean oneLiteral = literal != null && (aliased || words.size() == literal.lastToken() + (atEnd ? 1 : identifier ? 5 : 10))
 				&& (atEnd || ",".equals(words.get(literal.lastToken() + (identifier ? 1 : 6)).text()));
 		if (!oneLiteral) {
 			boolean literalSeen = words.stream().skip(1)
