@@ -198,7 +198,7 @@ class PostgresLexerDifferentialTests {
 		String value = literal.value();
 		if (!atEnd && Character.toUpperCase(words.get(first).text().charAt(0)) == 'N') {
 			// N'...' is character(n), whose trailing spaces a cast to text drops
-			value = value.replaceAll(" +$", "");
+			value = value.replaceAll(" +\\z", "");
 		}
 		return new Expectation("literal", true, value, null, atEnd);
 	}
