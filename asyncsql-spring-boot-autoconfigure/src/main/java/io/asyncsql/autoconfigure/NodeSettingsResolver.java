@@ -76,7 +76,7 @@ final class NodeSettingsResolver {
 	}
 
 	private ConnectionSettings connection(String prefix, Node node, @Nullable ConnectionFactoryOptions fallback) {
-		boolean hasTarget = node.getUrl() != null || node.getHost() != null;
+		boolean hasTarget = node.getUrl() != null || node.getHost() != null || !node.getHosts().isEmpty();
 		if (!hasTarget && fallback != null) {
 			return fromConnectionDetails(prefix, node, fallback);
 		}
@@ -97,7 +97,7 @@ final class NodeSettingsResolver {
 					"Add the dependency " + Dialects.driverArtifact(type) + " to the application.");
 		}
 		if (type != DatabaseType.H2 && node.getUrl() == null) {
-			if (node.getHost() == null) {
+			if (node.getHost() == null && node.getHosts().isEmpty()) {
 				throw new AsyncSqlConfigurationException(prefix + "host", "is missing",
 						"Set " + prefix + "host (and " + prefix + "database), or give " + prefix + "url instead.");
 			}
@@ -110,8 +110,18 @@ final class NodeSettingsResolver {
 			throw new AsyncSqlConfigurationException(prefix + "port", "must be between 1 and 65535 but was "
 					+ node.getPort(), "Set " + prefix + "port to the database server's port.");
 		}
-		return new ConnectionSettings(type, node.getUrl(), node.getHost(), node.getPort(), node.getDatabase(),
-				node.getUsername(), node.getPassword(), node.getSslMode(), node.getOptions());
+		try {
+			return new ConnectionSettings(type, node.getUrl(), node.getHost(), node.getPort(), node.getDatabase(),
+					node.getUsername(), node.getPassword(), node.getSslMode(), node.getOptions(), node.getHosts());
+		}
+		catch (IllegalArgumentException ex) {
+			if (node.getHosts().isEmpty()) {
+				throw ex;
+			}
+			// ConnectionSettings checks the entries; its message says what is wrong with them
+			throw new AsyncSqlConfigurationException(prefix + "hosts", "is not valid: " + ex.getMessage(),
+					"Write each server as host:port (for example db1:5432), for a PostgreSQL node, without host or url.");
+		}
 	}
 
 	private static ConnectionSettings fromConnectionDetails(String prefix, Node node, ConnectionFactoryOptions options) {
