@@ -5,6 +5,8 @@ import io.asyncsql.core.AsyncSqlNodes;
 import io.asyncsql.core.json.Jackson2JsonCodec;
 import io.asyncsql.core.json.Jackson3JsonCodec;
 import io.asyncsql.core.json.JsonCodec;
+import io.asyncsql.core.observation.QueryObservationConvention;
+import io.asyncsql.core.observation.TransactionObservationConvention;
 import io.asyncsql.core.pool.ConnectionPools;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -41,11 +43,12 @@ public final class AsyncSqlAutoConfiguration {
 
 	// not replaceable: the node, transaction manager and pool beans are registered from the same properties and
 	// depend on this registry by name; applications customise it through a JsonCodec, MeterRegistry or
-	// ObservationRegistry bean instead
+	// ObservationRegistry bean, or a QueryObservationConvention / TransactionObservationConvention bean
 	@Bean(destroyMethod = "close")
 	AsyncSqlNodes asyncSqlNodes(AsyncSqlProperties properties, ListableBeanFactory beanFactory,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<JsonCodec> jsonCodec) {
+			ObjectProvider<JsonCodec> jsonCodec, ObjectProvider<QueryObservationConvention> queryConvention,
+			ObjectProvider<TransactionObservationConvention> transactionConvention) {
 		NodeLayout layout = NodeLayout.of(properties, BootConnectionDetails.options(beanFactory));
 		MeterRegistry meters = meterRegistry.getIfAvailable();
 		ObservationRegistry observations = observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP);
@@ -53,6 +56,8 @@ public final class AsyncSqlAutoConfiguration {
 		return AsyncSqlNodes.create(layout.settings(), new ConnectionPools(meters), builder -> builder
 			.meterRegistry(meters)
 			.observationRegistry(observations)
+			.queryObservationConvention(queryConvention.getIfAvailable())
+			.transactionObservationConvention(transactionConvention.getIfAvailable())
 			.jsonCodec(json));
 	}
 
