@@ -286,6 +286,14 @@ public class AsyncSqlProperties {
 		 */
 		private Map<String, String> options = new LinkedHashMap<>();
 
+		/**
+		 * Name of an existing ConnectionFactory bean the node takes its connections from instead of connecting
+		 * itself (url and host are then not needed, database-type is). An r2dbc-pool ConnectionPool is used as it
+		 * is, sized and closed by the application; any other factory is pooled with the node's pool settings. The
+		 * node's session settings (such as the server-side statement timeout) are then the factory's own.
+		 */
+		private @Nullable String connectionFactory;
+
 		public @Nullable DatabaseType getDatabaseType() {
 			return this.databaseType;
 		}
@@ -360,6 +368,14 @@ public class AsyncSqlProperties {
 
 		public Map<String, String> getOptions() {
 			return this.options;
+		}
+
+		public @Nullable String getConnectionFactory() {
+			return this.connectionFactory;
+		}
+
+		public void setConnectionFactory(@Nullable String connectionFactory) {
+			this.connectionFactory = connectionFactory;
 		}
 
 		public void setOptions(Map<String, String> options) {

@@ -29,6 +29,7 @@ import io.asyncsql.core.json.JsonCodec;
 import io.asyncsql.core.metrics.NodeMetrics;
 import io.asyncsql.core.metrics.QueryOutcome;
 import io.asyncsql.core.observation.AsyncSqlObservations;
+import io.asyncsql.core.pool.ConnectionFactoryCustomizer;
 import io.asyncsql.core.pool.ConnectionPools;
 import io.asyncsql.core.pool.SharedPool;
 import io.asyncsql.core.retry.AttemptFailure;
@@ -51,6 +52,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.IsolationLevel;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -114,11 +116,13 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	 * @param observations where observations go
 	 * @param json the JSON codec
 	 * @param timer the scheduler for delays and timeouts
+	 * @param connectionFactories changes how a new pool gets its connections
 	 * @throws io.asyncsql.core.dialect.MissingDriverException when the driver is not on the class path
 	 * @throws IllegalArgumentException when a configured type hint is not a valid type name
 	 */
 	public DefaultAsyncSqlNode(NodeSettings settings, ConnectionPools pools, boolean ownsPools,
-			@Nullable MeterRegistry meterRegistry, ObservationRegistry observations, JsonCodec json, Scheduler timer) {
+			@Nullable MeterRegistry meterRegistry, ObservationRegistry observations, JsonCodec json, Scheduler timer,
+			ConnectionFactoryCustomizer connectionFactories) {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.name = settings.name();
 		this.dialect = Dialects.of(settings, json);
@@ -128,7 +132,11 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		this.metrics = NodeMetrics.of(this.name, meterRegistry);
 		this.observations = observations;
 		this.timer = timer;
-		this.pool = pools.lease(settings, this.dialect::createConnectionFactory);
+		this.pool = pools.lease(settings, node -> {
+			ConnectionFactoryOptions options = connectionFactories.customizeOptions(node, this.dialect.connectionOptions(node));
+			return connectionFactories.customizeConnectionFactory(node, options,
+					this.dialect.createConnectionFactory(node, options));
+		});
 		this.runner = new StatementRunner(this.name, this.dialect);
 		this.timeouts = new TimeoutGuard(this.dialect, this.pool.key().serverStatementTimeout(), timer);
 		this.failures = new FailureTranslator(this.name, this.dialect, this.pool);

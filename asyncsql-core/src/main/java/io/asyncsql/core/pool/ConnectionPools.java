@@ -134,6 +134,15 @@ public final class ConnectionPools implements AutoCloseable {
 	}
 
 	private SharedPool create(String name, PoolKey key, ConnectionFactory factory) {
+		Timer acquireTimer = (this.meterRegistry != null) ? Timer.builder(SharedPool.ACQUIRE_TIMER)
+			.description("Time to acquire a connection from an asyncsql pool")
+			.tag("pool", name)
+			.register(this.meterRegistry) : null;
+		if (factory instanceof ConnectionPool external) {
+			// an application's own pool: its size and timeouts are the application's, and so is closing it
+			logger.debug("Using the application's pool as '{}' for {}", name, key.connection().target());
+			return new SharedPool(name, key, external, acquireTimer, false);
+		}
 		PoolSettings settings = key.pool();
 		ConnectionPoolConfiguration configuration = ConnectionPoolConfiguration.builder(factory)
 			.name(name)
@@ -148,15 +157,14 @@ public final class ConnectionPools implements AutoCloseable {
 			// replaced, and the retry policy covers the rest
 			.validationDepth(ValidationDepth.LOCAL)
 			.build();
-		Timer acquireTimer = (this.meterRegistry != null) ? Timer.builder(SharedPool.ACQUIRE_TIMER)
-			.description("Time to acquire a connection from an asyncsql pool")
-			.tag("pool", name)
-			.register(this.meterRegistry) : null;
 		logger.debug("Creating pool '{}' for {}", name, key.connection().target());
-		return new SharedPool(name, key, new ConnectionPool(configuration), acquireTimer);
+		return new SharedPool(name, key, new ConnectionPool(configuration), acquireTimer, true);
 	}
 
 	private static void dispose(SharedPool pool) {
+		if (!pool.isOwned()) {
+			return;
+		}
 		logger.debug("Closing pool '{}'", pool.name());
 		try {
 			pool.connectionFactory().disposeLater().block(CLOSE_TIMEOUT);

@@ -38,8 +38,11 @@ public final class SharedPool {
 
 	private final Mono<Connection> acquire;
 
-	SharedPool(String name, PoolKey key, ConnectionPool pool, @Nullable Timer acquireTimer) {
+	private final boolean owned;
+
+	SharedPool(String name, PoolKey key, ConnectionPool pool, @Nullable Timer acquireTimer, boolean owned) {
 		this.name = name;
+		this.owned = owned;
 		this.key = key;
 		this.pool = pool;
 		this.acquire = (acquireTimer != null) ? Mono.defer(() -> {
@@ -134,6 +137,11 @@ public final class SharedPool {
 	boolean detach(String nodeName) {
 		this.nodeNames.remove(nodeName);
 		return this.nodeNames.isEmpty();
+	}
+
+	/** @return whether the registry made this pool and closes it, rather than the application */
+	boolean isOwned() {
+		return this.owned;
 	}
 
 	boolean isDisposed() {
