@@ -1,5 +1,7 @@
 package io.asyncsql.core;
 
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,9 +16,24 @@ import reactor.core.publisher.Mono;
 public interface SqlTransaction extends SqlOperations {
 
 	/**
+	 * Runs other data access code in this transaction: Spring's {@code DatabaseClient}, Spring Data R2DBC
+	 * repositories and {@code R2dbcTransactionManager} ({@code @Transactional}, {@code TransactionalOperator}) on
+	 * this node's {@code ConnectionFactory}, and this node's own calls, subscribed inside {@code work}, use this
+	 * transaction's connection and commit or roll back with it. ({@link AsyncSqlNode#inTransaction} does this for
+	 * its whole block by itself.) A database failure inside {@code work} rolls the transaction back, as a failed
+	 * statement does; other failures of {@code work} leave it to the caller.
+	 * @param work the publisher to run; subscribed when the returned one is
+	 * @param <T> the element type
+	 * @return {@code work}'s elements; fails with {@link TransactionStateException} when the transaction is no
+	 * longer active
+	 */
+	<T> Flux<T> within(Publisher<T> work);
+
+	/**
 	 * Commits and returns the connection to the pool.
 	 * @return completes when committed; fails with {@link TransactionStateException} when the transaction is no
-	 * longer active, or with {@link CommitOutcomeUnknownException} when the connection broke during COMMIT
+	 * longer active or when a Spring-managed transaction that took part in it marked it rollback-only (it is then
+	 * rolled back), or with {@link CommitOutcomeUnknownException} when the connection broke during COMMIT
 	 */
 	Mono<Void> commit();
 

@@ -32,9 +32,19 @@ public final class PostgresSchema extends TestTarget {
 	 * @return the schema
 	 */
 	public static PostgresSchema create(String prefix) {
+		return create(TestDatabases.postgres(), prefix);
+	}
+
+	/**
+	 * Creates a fresh schema on another PostgreSQL server, such as a {@link DisposablePostgres} cluster.
+	 * @param database the server
+	 * @param prefix a readable prefix, such as the test class
+	 * @return the schema
+	 */
+	public static PostgresSchema create(TestDatabase database, String prefix) {
 		String name = ("t_" + prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL))
 			.toLowerCase(Locale.ROOT);
-		PostgresSchema schema = new PostgresSchema(TestDatabases.postgres(), name);
+		PostgresSchema schema = new PostgresSchema(database, name);
 		schema.sql("CREATE SCHEMA " + name);
 		return schema;
 	}

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.asyncsql.core.DatabaseType;
+import io.asyncsql.core.Pooler;
 import io.asyncsql.core.SslMode;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.locking.ConflictResolution;
@@ -293,6 +294,21 @@ public class AsyncSqlProperties {
 		 * node's session settings (such as the server-side statement timeout) are then the factory's own.
 		 */
 		private @Nullable String connectionFactory;
+
+		/**
+		 * The connection pooler between the node and its PostgreSQL server: none, or transaction for a
+		 * transaction-pooling proxy such as PgBouncer with pool_mode = transaction (unnamed statements, no session
+		 * parameters, statement timeouts by cancel request, session-state statements refused). Default: none.
+		 */
+		private @Nullable Pooler pooler;
+
+		public @Nullable Pooler getPooler() {
+			return this.pooler;
+		}
+
+		public void setPooler(@Nullable Pooler pooler) {
+			this.pooler = pooler;
+		}
 
 		public @Nullable DatabaseType getDatabaseType() {
 			return this.databaseType;

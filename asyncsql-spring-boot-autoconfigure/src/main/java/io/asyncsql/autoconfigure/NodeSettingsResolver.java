@@ -13,6 +13,7 @@ import io.asyncsql.core.ConnectionSettings;
 import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
+import io.asyncsql.core.Pooler;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.RetryConfig;
 import io.asyncsql.core.SecretMasking;
@@ -72,6 +73,7 @@ final class NodeSettingsResolver {
 			.parameterTypes(parameterTypes(prefix, node, connection.databaseType()))
 			.retry(retry(prefix, node))
 			.pool(pool)
+			.pooler(pooler(prefix, node, connection.databaseType()))
 			.build();
 	}
 
@@ -199,6 +201,16 @@ final class NodeSettingsResolver {
 			});
 		}
 		return merged;
+	}
+
+	private static Pooler pooler(String prefix, Node node, DatabaseType type) {
+		Pooler pooler = (node.getPooler() != null) ? node.getPooler() : Pooler.NONE;
+		if (pooler == Pooler.TRANSACTION && type != DatabaseType.POSTGRESQL) {
+			throw new AsyncSqlConfigurationException(prefix + "pooler", "is transaction, which is for PostgreSQL behind "
+					+ "a transaction-pooling proxy, but the node's database-type is " + type.id(),
+					"Remove " + prefix + "pooler, or point the node at PostgreSQL.");
+		}
+		return pooler;
 	}
 
 	private RetryConfig retry(String prefix, Node node) {

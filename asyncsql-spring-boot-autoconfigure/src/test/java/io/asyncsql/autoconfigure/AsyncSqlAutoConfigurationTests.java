@@ -7,6 +7,7 @@ import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.AsyncSqlNodes;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
+import io.asyncsql.core.Pooler;
 import io.asyncsql.core.RetryConfig;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.json.Jackson3JsonCodec;
@@ -109,6 +110,18 @@ class AsyncSqlAutoConfigurationTests {
 				.satisfies(failure -> assertThat(NestedExceptionUtils.getMostSpecificCause(failure))
 					.isInstanceOf(AsyncSqlConfigurationException.class)
 					.hasMessageContaining("asyncsql.nodes.b.primary")));
+	}
+
+	@Test
+	void poolerReachesTheNodeAndNoneIsTheDefault() {
+		this.runner.withPropertyValues(node("pooled", "pooler=transaction")).withPropertyValues(node("direct"))
+			.run(context -> {
+				assertThat(context.getBean("pooled", AsyncSqlNode.class).settings().pooler())
+					.isEqualTo(Pooler.TRANSACTION);
+				assertThat(context.getBean("direct", AsyncSqlNode.class).settings().pooler()).isEqualTo(Pooler.NONE);
+				// no session state: the pool's sessions carry no statement timeout of their own
+				assertThat(context.getBean("pooled", AsyncSqlNode.class).pool().key().serverStatementTimeout()).isNull();
+			});
 	}
 
 	@Test

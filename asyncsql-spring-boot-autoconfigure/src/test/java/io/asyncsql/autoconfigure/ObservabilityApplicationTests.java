@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What operators see: every DESIGN §6 series in {@code /actuator/prometheus} with the right tags and counts after
- * real queries, a real retry, a rejection, transactions and a lock conflict; {@code /actuator/metrics},
+ * What operators see: every series of the meter table in {@code README.md#observability} in
+ * {@code /actuator/prometheus} with the right tags and counts after real queries, a real retry, a rejection, transactions and a lock conflict; {@code /actuator/metrics},
  * {@code /actuator/health} (UP and DOWN nodes) and {@code /actuator/asyncsql}.
  */
 @SpringBootTest(classes = ObservedApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)

@@ -17,6 +17,7 @@ import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.FetchMode;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.ParameterBindingException;
+import io.asyncsql.core.Pooler;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryResult;
 import io.asyncsql.core.QueryTimeoutException;
@@ -46,6 +47,8 @@ import io.asyncsql.core.tx.ConnectionBoundOperations;
 import io.asyncsql.core.tx.ControlStatements;
 import io.asyncsql.core.tx.JoinedTransaction;
 import io.asyncsql.core.tx.NodeTransaction;
+import io.asyncsql.core.validation.QueryValidator;
+import io.asyncsql.core.validation.SessionStateCheck;
 import io.asyncsql.core.validation.ValidationRule;
 import io.asyncsql.core.validation.Violation;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,6 +80,8 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	/** Rows fetched per round trip by {@link #stream} when the query sets no fetch size. */
 	public static final int DEFAULT_STREAM_FETCH_SIZE = 256;
 
+	private static final SessionStateCheck SESSION_STATE = new SessionStateCheck(QueryValidator.DEFAULT_CACHE_CAPACITY);
+
 	private final NodeSettings settings;
 
 	private final String name;
@@ -104,6 +109,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	private final RetryPolicy retry;
 
 	private final ConnectionBoundOperations onConnection = new OnConnection();
+
+	// behind a transaction-pooling proxy only
+	private final @Nullable SessionStateCheck sessionState;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -141,6 +149,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		this.timeouts = new TimeoutGuard(this.dialect, this.pool.key().serverStatementTimeout(), timer);
 		this.failures = new FailureTranslator(this.name, this.dialect, this.pool);
 		this.retry = new RetryPolicy(this.name, settings.retry(), this.dialect.classifier(), this.metrics, timer);
+		this.sessionState = (settings.pooler() == Pooler.TRANSACTION) ? SESSION_STATE : null;
 	}
 
 	private static void checkTypeHints(NodeSettings settings, Dialect dialect) {
@@ -368,8 +377,8 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		return acquire().flatMap(connection -> ControlStatements.bounded(connection, (isolationLevel != null)
 				? connection.beginTransaction(isolationLevel) : connection.beginTransaction(), "BEGIN", controlWait(),
 				this.timer)
-			.then(Mono.deferContextual(context -> Mono.just(new NodeTransaction(this.name, this.onConnection, connection,
-					this.metrics, this.settings.transactionTimeout(), controlWait(), this.timer, this::commitFailure,
+			.then(Mono.deferContextual(context -> Mono.just(new NodeTransaction(this.name, this.pool, this.onConnection,
+					connection, this.metrics, this.settings.transactionTimeout(), controlWait(), this.timer, this::commitFailure,
 					this.observations.isNoop() ? null : AsyncSqlObservations.startTransaction(this.observations,
 							context, this.name, databaseType())))))
 			.onErrorResume(failure -> Mono.from(connection.close())
@@ -499,6 +508,13 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		}
 		if (this.settings.validateQueries()) {
 			Violation violation = this.dialect.validator().validate(template, this.settings.allowAdmin());
+			if (violation != null) {
+				throw rejected(template.kind(), violation);
+			}
+		}
+		if (this.sessionState != null) {
+			// not a matter of trust but of what can work behind the proxy, so checked on every node
+			Violation violation = this.sessionState.check(template);
 			if (violation != null) {
 				throw rejected(template.kind(), violation);
 			}

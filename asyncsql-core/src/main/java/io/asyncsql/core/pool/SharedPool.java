@@ -1,5 +1,6 @@
 package io.asyncsql.core.pool;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,8 @@ public final class SharedPool {
 
 	private final Object transactionKey = new Object();
 
+	private final Set<ConnectionFactory> transactionResources = new CopyOnWriteArraySet<>();
+
 	private final Mono<Connection> acquire;
 
 	private final boolean owned;
@@ -45,6 +48,7 @@ public final class SharedPool {
 		this.owned = owned;
 		this.key = key;
 		this.pool = pool;
+		this.transactionResources.add(pool);
 		this.acquire = (acquireTimer != null) ? Mono.defer(() -> {
 			long start = System.nanoTime();
 			return pool.create().doOnSuccess(c -> acquireTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
@@ -128,6 +132,26 @@ public final class SharedPool {
 	 */
 	public Object transactionKey() {
 		return this.transactionKey;
+	}
+
+	/**
+	 * The connection factories under which Spring's transaction synchronization knows this pool: the pool itself,
+	 * and any factory that wraps it (a decorated {@code ConnectionFactory} bean, say). Node calls join a
+	 * Spring-managed transaction bound to any of them, and a node's own transaction is bound under each of them, so
+	 * {@code DatabaseClient} calls through any of them join it.
+	 * @return the factories, the pool first
+	 */
+	public Set<ConnectionFactory> transactionResources() {
+		return Collections.unmodifiableSet(this.transactionResources);
+	}
+
+	/**
+	 * Registers a connection factory that hands out this pool's connections under another identity (a decorating
+	 * proxy), so transactions bound to it and to the pool are one and the same.
+	 * @param wrapper a factory whose connections come from this pool
+	 */
+	public void addTransactionResource(ConnectionFactory wrapper) {
+		this.transactionResources.add(wrapper);
 	}
 
 	void attach(String nodeName) {

@@ -1,19 +1,31 @@
 package io.asyncsql.core.tx;
 
+import java.util.Map;
+
 import io.asyncsql.core.pool.SharedPool;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.connection.ConnectionHolder;
 import org.springframework.transaction.reactive.TransactionContext;
+import org.springframework.transaction.reactive.TransactionContextManager;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
- * Finds the transaction a call should join in the Reactor context: a {@link NodeTransaction} published by
- * {@code inTransaction} for the same pool, or a Spring-managed transaction ({@code R2dbcTransactionManager},
- * {@code TransactionalOperator}, reactive {@code @Transactional}) bound to the pool.
+ * One transaction, whoever opened it. Finds the transaction a call should join in the Reactor context: a
+ * {@link NodeTransaction} published by {@code inTransaction} (or {@link NodeTransaction#within}) for the same pool,
+ * or a Spring-managed transaction ({@code R2dbcTransactionManager}, {@code TransactionalOperator}, reactive
+ * {@code @Transactional}) bound to the pool. And publishes a node's own transaction both ways: to node calls under
+ * the pool's key, and to Spring's reactive transaction synchronization as a {@link ConnectionHolder} bound to the
+ * pool, which is where {@code DatabaseClient} (and so Spring Data repositories) and {@code R2dbcTransactionManager}
+ * look for the connection of the current transaction.
  */
 public final class ActiveTransactions {
+
+	// Spring's stack of transaction contexts; package-private in spring-tx, so it can only be named here
+	private static final String CONTEXT_HOLDER = "org.springframework.transaction.reactive.TransactionContextHolder";
 
 	private ActiveTransactions() {
 	}
@@ -32,24 +44,46 @@ public final class ActiveTransactions {
 		}
 		// cheap check first: Spring's reactive transactions always put a TransactionContext into the context
 		if (context.hasKey(TransactionContext.class)) {
-			TransactionContext transaction = context.get(TransactionContext.class);
-			Object holder = transaction.getResources().get(pool.connectionFactory());
-			if (holder instanceof ConnectionHolder connectionHolder) {
-				return connectionHolder.getConnection();
+			Map<Object, Object> resources = context.get(TransactionContext.class).getResources();
+			for (ConnectionFactory factory : pool.transactionResources()) {
+				if (resources.get(factory) instanceof ConnectionHolder holder) {
+					return holder.getConnection();
+				}
 			}
 		}
 		return null;
 	}
 
 	/**
-	 * Publishes a transaction to the calls made inside it.
+	 * Publishes a node's own transaction to everything that runs inside it: node calls, and Spring's transaction
+	 * synchronization, in a transaction context of its own (resources bound by an enclosing Spring transaction on
+	 * other connection factories stay visible in it).
 	 * @param context the context to extend
 	 * @param pool the transaction's pool
 	 * @param transaction the transaction
 	 * @return the extended context
 	 */
 	public static Context publish(Context context, SharedPool pool, NodeTransaction transaction) {
-		return context.put(pool.transactionKey(), transaction);
+		Map<Object, Object> enclosing = context.hasKey(TransactionContext.class)
+				? context.get(TransactionContext.class).getResources() : Map.of();
+		Context fresh = context.delete(TransactionContext.class);
+		for (Object key : context.stream().map(Map.Entry::getKey).toList()) {
+			if (key instanceof Class<?> type && type.getName().equals(CONTEXT_HOLDER)) {
+				fresh = fresh.delete(key);
+			}
+		}
+		// a new holder with one context: a nested @Transactional or TransactionalOperator finds this context (and
+		// joins the transaction) instead of starting one of its own
+		fresh = TransactionContextManager.getOrCreateContext()
+			.apply(TransactionContextManager.getOrCreateContextHolder().apply(fresh));
+		TransactionSynchronizationManager synchronization = new TransactionSynchronizationManager(
+				fresh.get(TransactionContext.class));
+		enclosing.forEach(synchronization::bindResource);
+		for (ConnectionFactory factory : pool.transactionResources()) {
+			synchronization.unbindResourceIfPossible(factory);
+			synchronization.bindResource(factory, transaction.springHolder());
+		}
+		return fresh.put(pool.transactionKey(), transaction);
 	}
 
 }

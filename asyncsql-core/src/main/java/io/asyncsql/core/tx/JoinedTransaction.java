@@ -10,6 +10,7 @@ import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionStateException;
 import io.r2dbc.spi.Connection;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -50,6 +51,12 @@ public final class JoinedTransaction implements SqlTransaction {
 	@Override
 	public Mono<BatchResult> executeMany(String sql, List<? extends Map<String, ?>> paramSets) {
 		return this.operations.executeMany(this.connection, sql, paramSets);
+	}
+
+	@Override
+	public <T> Flux<T> within(Publisher<T> work) {
+		// subscribed inside the outer transaction's block, whose context already carries it
+		return Flux.from(work);
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.asyncsql.core.tx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,12 +20,17 @@ import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionStateException;
 import io.asyncsql.core.metrics.NodeMetrics;
 import io.asyncsql.core.observation.AsyncSqlObservations;
+import io.asyncsql.core.pool.SharedPool;
 import io.micrometer.observation.Observation;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.ValidationDepth;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.r2dbc.connection.ConnectionHolder;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -83,9 +89,15 @@ public final class NodeTransaction implements SqlTransaction {
 
 	private final @Nullable Observation observation;
 
+	private final SharedPool pool;
+
+	// what Spring's DatabaseClient and R2dbcTransactionManager find for the pool while the transaction runs
+	private final ConnectionHolder springHolder;
+
 	/**
 	 * Wraps a connection on which {@code BEGIN} has succeeded.
 	 * @param node the node name
+	 * @param pool the pool the connection came from
 	 * @param operations runs statements on the connection
 	 * @param connection the pooled connection, owned from now on
 	 * @param metrics counts commits and rollbacks
@@ -97,12 +109,14 @@ public final class NodeTransaction implements SqlTransaction {
 	 * @param observation the started {@code asyncsql.transaction} observation, parent of the statements run in the
 	 * transaction and stopped when it ends, or {@code null}
 	 */
-	public NodeTransaction(String node, ConnectionBoundOperations operations, Connection connection,
+	public NodeTransaction(String node, SharedPool pool, ConnectionBoundOperations operations, Connection connection,
 			NodeMetrics metrics, Duration timeout, Duration commitWait, Scheduler timer,
 			Function<Throwable, AsyncSqlException> commitFailure, @Nullable Observation observation) {
 		this.node = node;
+		this.pool = pool;
 		this.operations = operations;
 		this.connection = connection;
+		this.springHolder = new ConnectionHolder(connection, true);
 		this.metrics = metrics;
 		this.commitFailure = commitFailure;
 		this.observation = observation;
@@ -146,10 +160,30 @@ public final class NodeTransaction implements SqlTransaction {
 	}
 
 	@Override
+	public <T> Flux<T> within(Publisher<T> work) {
+		Objects.requireNonNull(work, "work must not be null");
+		return Flux.defer(() -> {
+			TransactionStateException inactive = checkActive("run work in it");
+			if (inactive != null) {
+				return Flux.error(inactive);
+			}
+			// a statement the database refused may have aborted the transaction, as a node statement would have
+			return Flux.from(work).onErrorResume(error -> isDatabaseFailure(error) ? this.<T>failed(error).flux()
+					: Flux.error(error));
+		}).contextWrite(context -> publish(ActiveTransactions.publish(context, this.pool, this)));
+	}
+
+	@Override
 	public Mono<Void> commit() {
 		return Mono.defer(() -> {
 			if (!this.state.compareAndSet(State.ACTIVE, State.ENDING)) {
 				return Mono.error(stateError("commit"));
+			}
+			if (this.springHolder.isRollbackOnly()) {
+				// a Spring transaction that took part in this one failed, and its caller carried on
+				return rollbackAndRelease(State.ROLLED_BACK).then(Mono.error(new TransactionStateException("Node '"
+						+ this.node + "': rolled back instead of committing: a Spring-managed transaction taking part in "
+						+ "this one failed and marked it rollback-only", this.node)));
 			}
 			// a connection already closed (a statement cancelled in flight discards it) never got the COMMIT: the
 			// server rolled the transaction back, and saying "outcome unknown" would be wrong
@@ -213,6 +247,14 @@ public final class NodeTransaction implements SqlTransaction {
 	}
 
 	/**
+	 * The holder under which the transaction's connection is bound in Spring's transaction synchronization.
+	 * @return the holder, the same for the transaction's whole life
+	 */
+	ConnectionHolder springHolder() {
+		return this.springHolder;
+	}
+
+	/**
 	 * The connection for a call that joins this transaction.
 	 * @return the connection
 	 * @throws TransactionStateException when the transaction has ended
@@ -235,6 +277,18 @@ public final class NodeTransaction implements SqlTransaction {
 			return rollbackAndRelease(State.FAILED).doOnCancel(this::releaseQuietly).then(Mono.error(error));
 		}
 		return Mono.error(error);
+	}
+
+	private static boolean isDatabaseFailure(Throwable error) {
+		for (Throwable current = error; current != null; current = current.getCause()) {
+			if (current instanceof R2dbcException || current instanceof DataAccessException) {
+				return !(current instanceof QueryValidationException || current instanceof ParameterBindingException);
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	private void expire(Duration timeout) {
@@ -268,6 +322,8 @@ public final class NodeTransaction implements SqlTransaction {
 			return Mono.empty();
 		}
 		this.timeoutTask.dispose();
+		// a Spring call that still holds the context afterwards gets a connection of its own, not this one
+		this.springHolder.clear();
 		if (this.observation != null) {
 			this.observation.lowCardinalityKeyValue(AsyncSqlObservations.OUTCOME,
 					(this.state.get() == State.COMMITTED) ? "commit" : "rollback");

@@ -43,7 +43,15 @@ public enum ValidationRule {
 	 * A NUL character (U+0000) in the SQL text: PostgreSQL's protocol cannot carry it, and no statement needs one
 	 * (a value holding it is bound as a parameter). Checked on every node, validated or not.
 	 */
-	NUL_CHARACTER(null);
+	NUL_CHARACTER(null),
+
+	/**
+	 * On a node behind a transaction-pooling proxy ({@code pooler: transaction}), a statement whose effect outlives
+	 * its transaction: {@code LISTEN}, session-level advisory locks, {@code SET} without {@code LOCAL}, prepared
+	 * statements, {@code WITH HOLD} cursors, temporary tables kept past commit. Checked whether or not the node
+	 * validates queries, since such a statement cannot work there.
+	 */
+	SESSION_STATE("pooler: none (a direct connection or a session-pooling proxy)");
 
 	private final String id = name().toLowerCase(Locale.ROOT);
 

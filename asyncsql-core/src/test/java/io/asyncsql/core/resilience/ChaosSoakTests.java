@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.AsyncSqlNodes;
+import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.FetchMode;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
@@ -21,7 +22,9 @@ import io.asyncsql.core.pool.ConnectionPools;
 import io.asyncsql.core.pool.PoolStats;
 import io.asyncsql.locking.LockStatus;
 import io.asyncsql.locking.OptimisticLockManager;
+import io.asyncsql.test.DisposablePostgres;
 import io.asyncsql.test.PostgresSchema;
+import io.asyncsql.test.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +44,8 @@ import static org.awaitility.Awaitility.await;
  * restarts the server, takes {@code ACCESS EXCLUSIVE} locks and cancels calls in flight. Then every guarantee is
  * checked against the database and the JVM. Runs for {@code -Dasyncsql.soak.duration} (default a one-minute
  * smoke; the {@code reliability} Maven profile runs ten minutes) at {@code -Dasyncsql.soak.concurrency} (32).
+ * By default the soak runs on a throwaway cluster it starts itself, because it restarts its server; see
+ * {@link ServerRestart} for {@code -Dasyncsql.soak.restart}.
  */
 @Tag("reliability")
 class ChaosSoakTests {
@@ -49,7 +54,6 @@ class ChaosSoakTests {
 
 	private static final int CONCURRENCY = Integer.getInteger("asyncsql.soak.concurrency", 32);
 
-	private static final boolean RESTARTS = Boolean.parseBoolean(System.getProperty("asyncsql.soak.restart", "true"));
 
 	private static final Duration WARM_UP = Duration.ofSeconds(5);
 
@@ -65,11 +69,30 @@ class ChaosSoakTests {
 
 	private static final int INSERTS_PER_WORKER = 1 << 16;
 
+	private static DisposablePostgres cluster;
+
+	private static ServerRestart restart;
+
 	private static PostgresSchema schema;
 
 	@BeforeAll
 	static void createSchema() {
-		schema = PostgresSchema.create("soak");
+		switch (ServerRestart.mode()) {
+			case "disposable" -> {
+				// the restarts go to a cluster of the soak's own: the test server is never restarted
+				cluster = DisposablePostgres.builder().setting("max_connections = 50").start();
+				restart = ServerRestart.of(cluster);
+				schema = PostgresSchema.create(new TestDatabase(DatabaseType.POSTGRESQL, cluster.url()), "soak");
+			}
+			case "test-server" -> {
+				schema = PostgresSchema.create("soak");
+				restart = ServerRestart.ofTestServer(schema.database());
+			}
+			default -> {
+				schema = PostgresSchema.create("soak");
+				restart = ServerRestart.none("restarts turned off with -D" + ServerRestart.PROPERTY + "=false");
+			}
+		}
 		schema.sql("CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL CHECK (balance >= 0))",
 				"INSERT INTO accounts SELECT g, " + OPENING_BALANCE + " FROM generate_series(1, " + ACCOUNTS + ") g",
 				// no unique constraint on client_key: a duplicate must be able to exist to be found
@@ -82,7 +105,16 @@ class ChaosSoakTests {
 
 	@AfterAll
 	static void dropSchema() {
-		schema.close();
+		try {
+			if (schema != null) {
+				schema.close();
+			}
+		}
+		finally {
+			if (cluster != null) {
+				cluster.close();
+			}
+		}
 	}
 
 	// the suite's default of 180 s is for ordinary tests; the soak's own waits are bounded by its duration
@@ -91,7 +123,6 @@ class ChaosSoakTests {
 	void mixedTrafficThroughChaosKeepsEveryGuarantee() {
 		String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
 		long seed = Long.getLong("asyncsql.soak.seed", System.nanoTime());
-		ServerRestart restart = ServerRestart.of(schema.database(), RESTARTS);
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		NodeSettings.Builder shared = schema.node("soak_writer_" + suffix)
 			.timeout(Duration.ofSeconds(10))

@@ -7,41 +7,74 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import io.asyncsql.test.DisposablePostgres;
 import io.asyncsql.test.TestDatabase;
 
 /**
- * Restarts the PostgreSQL test server with {@code pg_ctlcluster} when this process may: the server is on this
- * machine, {@code pg_lsclusters} lists a cluster on its port, and the process runs as root or as the cluster's
- * owner. Otherwise {@link #unavailableReason()} says why the soak leaves restarts out.
+ * How the soak restarts its server, chosen with {@code -Dasyncsql.soak.restart}:
+ * <ul>
+ * <li>{@code disposable} (the default; {@code true} means the same): the soak runs on a throwaway cluster of its
+ * own ({@link DisposablePostgres}) and restarts that one, so the test server is never touched;</li>
+ * <li>{@code test-server}: the soak runs on the test server and restarts it with {@code pg_ctlcluster}, when this
+ * process may (the server is on this machine, {@code pg_lsclusters} lists a cluster on its port, and the process
+ * runs as root or as the cluster's owner); only for a server that is there to be restarted;</li>
+ * <li>{@code false}: the soak runs on the test server and leaves restarts out.</li>
+ * </ul>
+ * {@link #unavailableReason()} says why restarts are left out.
  */
 final class ServerRestart {
 
+	/** The system property that chooses the mode. */
+	static final String PROPERTY = "asyncsql.soak.restart";
+
 	private static final Duration PROCESS_WAIT = Duration.ofSeconds(90);
 
-	private final String version;
+	private final List<String> command;
 
-	private final String cluster;
+	private final Runnable restart;
 
 	private final String unavailableReason;
 
-	private ServerRestart(String version, String cluster, String unavailableReason) {
-		this.version = version;
-		this.cluster = cluster;
+	private ServerRestart(List<String> command, Runnable restart, String unavailableReason) {
+		this.command = command;
+		this.restart = restart;
 		this.unavailableReason = unavailableReason;
 	}
 
 	/**
-	 * Looks for the cluster behind a test server.
+	 * Reads {@value #PROPERTY}.
+	 * @return {@code disposable}, {@code test-server} or {@code false}
+	 * @throws IllegalArgumentException for any other value, naming the ones there are
+	 */
+	static String mode() {
+		String mode = System.getProperty(PROPERTY, "disposable").trim().toLowerCase(Locale.ROOT);
+		return switch (mode) {
+			case "disposable", "true" -> "disposable";
+			case "test-server", "false" -> mode;
+			default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + mode
+					+ " is not a mode: use disposable (a throwaway cluster, the default), test-server (restart the "
+					+ "test server itself) or false (no restarts)");
+		};
+	}
+
+	/**
+	 * Restarts of a throwaway cluster the soak started itself.
+	 * @param cluster the cluster
+	 * @return restarts that stop and start that cluster
+	 */
+	static ServerRestart of(DisposablePostgres cluster) {
+		return new ServerRestart(null, cluster::restart, null);
+	}
+
+	/**
+	 * Looks for the cluster behind the test server.
 	 * @param database the server
-	 * @param wanted whether restarts are wanted at all ({@code -Dasyncsql.soak.restart=false} leaves them out)
 	 * @return what was found
 	 */
-	static ServerRestart of(TestDatabase database, boolean wanted) {
-		if (!wanted) {
-			return unavailable("restarts turned off with -Dasyncsql.soak.restart=false");
-		}
+	static ServerRestart ofTestServer(TestDatabase database) {
 		try {
 			if (!InetAddress.getByName(database.host()).isLoopbackAddress()) {
 				return unavailable("the server at " + database.host() + " is not on this machine");
@@ -66,10 +99,20 @@ final class ServerRestart {
 					return unavailable("cluster " + fields[0] + "/" + fields[1] + " belongs to " + fields[4]
 							+ " and this process runs as " + user);
 				}
-				return new ServerRestart(fields[0], fields[1], null);
+				return new ServerRestart(List.of("pg_ctlcluster", "--skip-systemctl-redirect", fields[0], fields[1],
+						"restart", "-m", "fast"), null, null);
 			}
 		}
 		return unavailable("pg_lsclusters lists no cluster on port " + database.port());
+	}
+
+	/**
+	 * No restarts at all.
+	 * @param reason why, for the soak's report
+	 * @return restarts that are not available
+	 */
+	static ServerRestart none(String reason) {
+		return unavailable(reason);
 	}
 
 	private static ServerRestart unavailable(String reason) {
@@ -89,10 +132,16 @@ final class ServerRestart {
 	/**
 	 * Restarts the server (fast shutdown: sessions are terminated, in-flight transactions roll back) and returns
 	 * when it accepts connections again.
-	 * @throws IOException when {@code pg_ctlcluster} fails or does not finish in time
+	 * @throws IOException when {@code pg_ctlcluster} fails or does not finish in time (a throwaway cluster's
+	 * {@code pg_ctl} failing is an {@link IllegalStateException})
 	 */
 	void restart() throws IOException {
-		run(List.of("pg_ctlcluster", "--skip-systemctl-redirect", this.version, this.cluster, "restart", "-m", "fast"));
+		if (this.restart != null) {
+			this.restart.run();
+		}
+		else {
+			run(this.command);
+		}
 	}
 
 	private static List<String> run(List<String> command) throws IOException {
