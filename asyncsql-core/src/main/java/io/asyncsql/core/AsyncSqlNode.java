@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import io.asyncsql.core.json.JsonCodec;
+import io.asyncsql.core.metrics.NodeActivity;
 import io.asyncsql.core.node.DefaultAsyncSqlNode;
+import io.asyncsql.core.observation.ObservationSettings;
+import io.asyncsql.core.observation.QueryObservationConvention;
+import io.asyncsql.core.observation.TransactionObservationConvention;
 import io.asyncsql.core.pool.ConnectionFactoryCustomizer;
 import io.asyncsql.core.pool.ConnectionPools;
 import io.asyncsql.core.pool.SharedPool;
@@ -42,6 +46,12 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 
 	/** @return the pool the node runs on, possibly shared with other nodes */
 	SharedPool pool();
+
+	/**
+	 * What went wrong lately: the last failed call and the calls that exhausted their retries, as health shows them.
+	 * @return the node's recent failures, kept with or without metrics
+	 */
+	NodeActivity activity();
 
 	/**
 	 * Starts a transaction on a connection of its own, pinned until {@link SqlTransaction#commit()} or
@@ -109,8 +119,9 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 	}
 
 	/**
-	 * Builds a node. By default the node gets a pool registry of its own (closed with the node), no metrics, and
-	 * Jackson for JSON when Jackson is on the class path.
+	 * Builds a node. By default the node gets a pool registry of its own (closed with the node; its acquisition meters
+	 * go to the node's meter registry), no metrics, no observations, and Jackson for JSON when Jackson is on the class
+	 * path.
 	 */
 	final class Builder {
 
@@ -121,6 +132,10 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 		private @Nullable MeterRegistry meterRegistry;
 
 		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+		private @Nullable QueryObservationConvention queryObservationConvention;
+
+		private @Nullable TransactionObservationConvention transactionObservationConvention;
 
 		private @Nullable JsonCodec jsonCodec;
 
@@ -169,6 +184,26 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 		}
 
 		/**
+		 * Replaces the key values and names of {@code asyncsql.query} observations.
+		 * @param convention the convention, or {@code null} for {@code DefaultQueryObservationConvention}
+		 * @return this builder
+		 */
+		public Builder queryObservationConvention(@Nullable QueryObservationConvention convention) {
+			this.queryObservationConvention = convention;
+			return this;
+		}
+
+		/**
+		 * Replaces the key values and names of {@code asyncsql.transaction} observations.
+		 * @param convention the convention, or {@code null} for {@code DefaultTransactionObservationConvention}
+		 * @return this builder
+		 */
+		public Builder transactionObservationConvention(@Nullable TransactionObservationConvention convention) {
+			this.transactionObservationConvention = convention;
+			return this;
+		}
+
+		/**
 		 * Converts JSON parameters and {@code json}/{@code jsonb} columns.
 		 * @param jsonCodec the codec; by default Jackson when present
 		 * @return this builder
@@ -205,10 +240,11 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 		 */
 		public AsyncSqlNode build() {
 			boolean ownsPools = (this.pools == null);
-			ConnectionPools pools = ownsPools ? new ConnectionPools() : this.pools;
+			ConnectionPools pools = ownsPools ? new ConnectionPools(this.meterRegistry) : this.pools;
 			JsonCodec json = (this.jsonCodec != null) ? this.jsonCodec : JsonCodec.detect();
 			return new DefaultAsyncSqlNode(this.settings, pools, ownsPools, this.meterRegistry,
-					this.observationRegistry, json, this.timerScheduler, this.connectionFactoryCustomizer);
+					new ObservationSettings(this.observationRegistry, this.queryObservationConvention,
+							this.transactionObservationConvention), json, this.timerScheduler, this.connectionFactoryCustomizer);
 		}
 
 	}

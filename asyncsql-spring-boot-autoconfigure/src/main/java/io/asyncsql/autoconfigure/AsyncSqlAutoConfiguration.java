@@ -8,6 +8,8 @@ import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.json.Jackson2JsonCodec;
 import io.asyncsql.core.json.Jackson3JsonCodec;
 import io.asyncsql.core.json.JsonCodec;
+import io.asyncsql.core.observation.QueryObservationConvention;
+import io.asyncsql.core.observation.TransactionObservationConvention;
 import io.asyncsql.core.pool.ConnectionPools;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -45,11 +47,13 @@ public final class AsyncSqlAutoConfiguration {
 
 	// not replaceable: the node, transaction manager and pool beans are registered from the same properties and
 	// depend on this registry by name; applications customise it through a JsonCodec, MeterRegistry or
-	// ObservationRegistry bean instead
+	// ObservationRegistry bean, or a QueryObservationConvention / TransactionObservationConvention bean
 	@Bean(destroyMethod = "close")
 	AsyncSqlNodes asyncSqlNodes(AsyncSqlProperties properties, ListableBeanFactory beanFactory, Environment environment,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<JsonCodec> jsonCodec, ObjectProvider<AsyncSqlNodeCustomizer> nodeCustomizers) {
+			ObjectProvider<JsonCodec> jsonCodec, ObjectProvider<QueryObservationConvention> queryConvention,
+			ObjectProvider<TransactionObservationConvention> transactionConvention,
+			ObjectProvider<AsyncSqlNodeCustomizer> nodeCustomizers) {
 		NodeLayout layout = NodeLayout.of(properties, BootConnectionDetails.options(beanFactory));
 		SpringR2dbcUrl.warnIfIgnored(environment, layout);
 		MeterRegistry meters = meterRegistry.getIfAvailable();
@@ -60,6 +64,8 @@ public final class AsyncSqlAutoConfiguration {
 		return AsyncSqlNodes.create(settings, new ConnectionPools(meters), builder -> builder
 			.meterRegistry(meters)
 			.observationRegistry(observations)
+			.queryObservationConvention(queryConvention.getIfAvailable())
+			.transactionObservationConvention(transactionConvention.getIfAvailable())
 			.jsonCodec(json)
 			.connectionFactoryCustomizer(BootConnectionFactories.forNode(beanFactory,
 					builder.settings().name().equals(layout.primary()),

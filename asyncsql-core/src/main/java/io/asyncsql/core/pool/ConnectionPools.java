@@ -11,8 +11,8 @@ import java.util.function.Function;
 
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
+import io.asyncsql.core.metrics.AcquireMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
@@ -52,7 +52,8 @@ public final class ConnectionPools implements AutoCloseable {
 	}
 
 	/**
-	 * A registry that times connection acquisition ({@value SharedPool#ACQUIRE_TIMER}).
+	 * A registry that times connection acquisition ({@value AcquireMetrics#ACQUIRE}) and counts acquisitions that
+	 * timed out ({@value AcquireMetrics#ACQUIRE_TIMEOUTS}).
 	 * @param meterRegistry the registry, or {@code null}
 	 */
 	public ConnectionPools(@Nullable MeterRegistry meterRegistry) {
@@ -134,14 +135,10 @@ public final class ConnectionPools implements AutoCloseable {
 	}
 
 	private SharedPool create(String name, PoolKey key, ConnectionFactory factory) {
-		Timer acquireTimer = (this.meterRegistry != null) ? Timer.builder(SharedPool.ACQUIRE_TIMER)
-			.description("Time to acquire a connection from an asyncsql pool")
-			.tag("pool", name)
-			.register(this.meterRegistry) : null;
 		if (factory instanceof ConnectionPool external) {
 			// an application's own pool: its size and timeouts are the application's, and so is closing it
 			logger.debug("Using the application's pool as '{}' for {}", name, key.connection().target());
-			return new SharedPool(name, key, external, acquireTimer, false);
+			return new SharedPool(name, key, external, AcquireMetrics.of(name, this.meterRegistry), false);
 		}
 		PoolSettings settings = key.pool();
 		ConnectionPoolConfiguration configuration = ConnectionPoolConfiguration.builder(factory)
@@ -158,7 +155,8 @@ public final class ConnectionPools implements AutoCloseable {
 			.validationDepth(ValidationDepth.LOCAL)
 			.build();
 		logger.debug("Creating pool '{}' for {}", name, key.connection().target());
-		return new SharedPool(name, key, new ConnectionPool(configuration), acquireTimer, true);
+		return new SharedPool(name, key, new ConnectionPool(configuration), AcquireMetrics.of(name, this.meterRegistry),
+				true);
 	}
 
 	private static void dispose(SharedPool pool) {
