@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import io.asyncsql.core.json.JsonCodec;
+import io.asyncsql.core.metrics.NodeActivity;
 import io.asyncsql.core.node.DefaultAsyncSqlNode;
+import io.asyncsql.core.observation.ObservationSettings;
+import io.asyncsql.core.observation.QueryObservationConvention;
+import io.asyncsql.core.observation.TransactionObservationConvention;
+import io.asyncsql.core.pool.ConnectionFactoryCustomizer;
 import io.asyncsql.core.pool.ConnectionPools;
 import io.asyncsql.core.pool.SharedPool;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +46,12 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 
 	/** @return the pool the node runs on, possibly shared with other nodes */
 	SharedPool pool();
+
+	/**
+	 * What went wrong lately: the last failed call and the calls that exhausted their retries, as health shows them.
+	 * @return the node's recent failures, kept with or without metrics
+	 */
+	NodeActivity activity();
 
 	/**
 	 * Starts a transaction on a connection of its own, pinned until {@link SqlTransaction#commit()} or
@@ -108,8 +119,9 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 	}
 
 	/**
-	 * Builds a node. By default the node gets a pool registry of its own (closed with the node), no metrics, and
-	 * Jackson for JSON when Jackson is on the class path.
+	 * Builds a node. By default the node gets a pool registry of its own (closed with the node; its acquisition meters
+	 * go to the node's meter registry), no metrics, no observations, and Jackson for JSON when Jackson is on the class
+	 * path.
 	 */
 	final class Builder {
 
@@ -121,12 +133,23 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 
 		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
+		private @Nullable QueryObservationConvention queryObservationConvention;
+
+		private @Nullable TransactionObservationConvention transactionObservationConvention;
+
 		private @Nullable JsonCodec jsonCodec;
 
 		private Scheduler timerScheduler = Schedulers.parallel();
 
+		private ConnectionFactoryCustomizer connectionFactoryCustomizer = ConnectionFactoryCustomizer.NONE;
+
 		private Builder(NodeSettings settings) {
 			this.settings = settings;
+		}
+
+		/** @return the settings the node is built with */
+		public NodeSettings settings() {
+			return this.settings;
 		}
 
 		/**
@@ -161,6 +184,26 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 		}
 
 		/**
+		 * Replaces the key values and names of {@code asyncsql.query} observations.
+		 * @param convention the convention, or {@code null} for {@code DefaultQueryObservationConvention}
+		 * @return this builder
+		 */
+		public Builder queryObservationConvention(@Nullable QueryObservationConvention convention) {
+			this.queryObservationConvention = convention;
+			return this;
+		}
+
+		/**
+		 * Replaces the key values and names of {@code asyncsql.transaction} observations.
+		 * @param convention the convention, or {@code null} for {@code DefaultTransactionObservationConvention}
+		 * @return this builder
+		 */
+		public Builder transactionObservationConvention(@Nullable TransactionObservationConvention convention) {
+			this.transactionObservationConvention = convention;
+			return this;
+		}
+
+		/**
 		 * Converts JSON parameters and {@code json}/{@code jsonb} columns.
 		 * @param jsonCodec the codec; by default Jackson when present
 		 * @return this builder
@@ -181,16 +224,27 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 		}
 
 		/**
+		 * Changes how the node's pool gets its connections, when the node makes a new pool.
+		 * @param connectionFactoryCustomizer the customizer; {@link ConnectionFactoryCustomizer#NONE} by default
+		 * @return this builder
+		 */
+		public Builder connectionFactoryCustomizer(ConnectionFactoryCustomizer connectionFactoryCustomizer) {
+			this.connectionFactoryCustomizer = connectionFactoryCustomizer;
+			return this;
+		}
+
+		/**
 		 * Builds the node and leases its pool (opening the pool's initial connections lazily).
 		 * @return the node
 		 * @throws IllegalStateException when the driver for the database type is not on the class path
 		 */
 		public AsyncSqlNode build() {
 			boolean ownsPools = (this.pools == null);
-			ConnectionPools pools = ownsPools ? new ConnectionPools() : this.pools;
+			ConnectionPools pools = ownsPools ? new ConnectionPools(this.meterRegistry) : this.pools;
 			JsonCodec json = (this.jsonCodec != null) ? this.jsonCodec : JsonCodec.detect();
 			return new DefaultAsyncSqlNode(this.settings, pools, ownsPools, this.meterRegistry,
-					this.observationRegistry, json, this.timerScheduler);
+					new ObservationSettings(this.observationRegistry, this.queryObservationConvention,
+							this.transactionObservationConvention), json, this.timerScheduler, this.connectionFactoryCustomizer);
 		}
 
 	}

@@ -25,7 +25,7 @@ public enum DatabaseType {
 	}
 
 	/**
-	 * The lower-case identifier used in configuration, metrics ({@code db.system}) and result maps.
+	 * The lower-case identifier used in configuration, metrics and result maps (observations name H2 {@code h2database}).
 	 * @return the identifier, for example {@code postgresql}
 	 */
 	public String id() {

@@ -28,11 +28,13 @@ import java.util.regex.Pattern;
  * default 1,000,000
  * @param maxBindValues most bind values accepted for one statement (PostgreSQL's protocol limit is 65,535);
  * default 65,535
+ * @param pooler the connection pooler between the node and its server; default {@link Pooler#NONE};
+ * {@link Pooler#TRANSACTION} needs PostgreSQL
  */
 public record NodeSettings(String name, ConnectionSettings connection, TransactionMode transactionMode,
 		boolean validateQueries, boolean allowAdmin, Duration timeout, RetryConfig retry, PoolSettings pool,
 		boolean sharePool, Map<String, String> parameterTypes, Duration transactionTimeout, int maxSqlLength,
-		int maxBindValues) {
+		int maxBindValues, Pooler pooler) {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
@@ -72,6 +74,11 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 			throw new IllegalArgumentException("max-bind-values must be >= 0 but was " + maxBindValues);
 		}
 		parameterTypes = (parameterTypes != null) ? Map.copyOf(parameterTypes) : Map.of();
+		Objects.requireNonNull(pooler, "pooler");
+		if (pooler == Pooler.TRANSACTION && connection.databaseType() != DatabaseType.POSTGRESQL) {
+			throw new IllegalArgumentException("pooler transaction is for PostgreSQL behind a transaction-pooling proxy "
+					+ "such as PgBouncer, but the node's database-type is " + connection.databaseType().id());
+		}
 	}
 
 	private static void requirePositive(String name, Duration value) {
@@ -139,6 +146,8 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 
 		private int maxBindValues = DEFAULT_MAX_BIND_VALUES;
 
+		private Pooler pooler = Pooler.NONE;
+
 		private Builder(String name) {
 			this.name = name;
 		}
@@ -157,6 +166,7 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 			this.transactionTimeout = from.transactionTimeout;
 			this.maxSqlLength = from.maxSqlLength;
 			this.maxBindValues = from.maxBindValues;
+			this.pooler = from.pooler;
 		}
 
 		public Builder name(String name) {
@@ -225,6 +235,16 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 		}
 
 		/**
+		 * Sets the connection pooler between the node and its server.
+		 * @param pooler {@link Pooler#TRANSACTION} behind PgBouncer in transaction mode; default {@link Pooler#NONE}
+		 * @return this builder
+		 */
+		public Builder pooler(Pooler pooler) {
+			this.pooler = pooler;
+			return this;
+		}
+
+		/**
 		 * Builds the settings.
 		 * @return the settings
 		 * @throws IllegalArgumentException when a value is out of range
@@ -233,7 +253,7 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 		public NodeSettings build() {
 			return new NodeSettings(this.name, this.connection, this.transactionMode, this.validateQueries,
 					this.allowAdmin, this.timeout, this.retry, this.pool, this.sharePool, this.parameterTypes,
-					this.transactionTimeout, this.maxSqlLength, this.maxBindValues);
+					this.transactionTimeout, this.maxSqlLength, this.maxBindValues, this.pooler);
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.asyncsql.core;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  * of rows affected for {@code INSERT}/{@code UPDATE}/{@code DELETE} without {@code RETURNING}.
  */
 public final class QueryResult {
+
+	private static final int ROWS_SHOWN = 5;
+
+	private static final int VALUE_CHARACTERS = 64;
 
 	private final List<Map<String, @Nullable Object>> rows;
 
@@ -107,10 +112,46 @@ public final class QueryResult {
 		return outer;
 	}
 
+	/**
+	 * A short description for logs and debugging: the database, the row count, the columns, the first five rows
+	 * (each value cut at 64 characters, binary values shown as their length) and the elapsed time. The SQL text is left out, since its literals may hold what should not be
+	 * logged.
+	 * @return such as {@code QueryResult[postgresql, 2 rows, columns=[id, name], rows=[{id=1, name=Ada}, {id=2,
+	 * name=Grace}], elapsed=3ms]}
+	 */
 	@Override
 	public String toString() {
-		return "QueryResult[rowCount=" + this.rowCount + ", columns=" + this.columns + ", elapsed=" + this.elapsed
-				+ "]";
+		StringBuilder text = new StringBuilder("QueryResult[").append(this.databaseType.id()).append(", ")
+			.append(this.rowCount).append((this.rowCount == 1) ? " row" : " rows");
+		if (!this.columns.isEmpty()) {
+			text.append(", columns=").append(this.columns).append(", rows=[");
+			int shown = Math.min(ROWS_SHOWN, this.rows.size());
+			for (int i = 0; i < shown; i++) {
+				text.append((i > 0) ? ", " : "").append('{');
+				int column = 0;
+				for (Map.Entry<String, @Nullable Object> value : this.rows.get(i).entrySet()) {
+					text.append((column++ > 0) ? ", " : "").append(value.getKey()).append('=')
+						.append(shortText(value.getValue()));
+				}
+				text.append('}');
+			}
+			if (this.rows.size() > shown) {
+				text.append(", ... ").append(this.rows.size() - shown).append(" more");
+			}
+			text.append(']');
+		}
+		return text.append(", elapsed=").append(this.elapsed.toMillis()).append("ms]").toString();
+	}
+
+	private static String shortText(@Nullable Object value) {
+		if (value instanceof byte[] bytes) {
+			return "byte[" + bytes.length + "]";
+		}
+		if (value instanceof ByteBuffer buffer) {
+			return "byte[" + buffer.remaining() + "]";
+		}
+		String text = String.valueOf(value);
+		return (text.length() <= VALUE_CHARACTERS) ? text : text.substring(0, VALUE_CHARACTERS) + "...";
 	}
 
 }

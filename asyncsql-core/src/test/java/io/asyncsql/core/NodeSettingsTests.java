@@ -28,4 +28,14 @@ class NodeSettingsTests {
 			.withMessageStartingWith("transaction-timeout must be at most");
 	}
 
+	@Test
+	void transactionPoolingIsForPostgresqlAndOffByDefault() {
+		assertThat(node().build().pooler()).isEqualTo(Pooler.NONE);
+		assertThat(node().pooler(Pooler.TRANSACTION).build().toBuilder().build().pooler()).isEqualTo(Pooler.TRANSACTION);
+		assertThatIllegalArgumentException().isThrownBy(() -> NodeSettings.builder("cache")
+			.connection(ConnectionSettings.of(DatabaseType.MARIADB, "db", 3306, "app", "app", null))
+			.pooler(Pooler.TRANSACTION)
+			.build()).withMessageContaining("pooler transaction is for PostgreSQL").withMessageContaining("mariadb");
+	}
+
 }

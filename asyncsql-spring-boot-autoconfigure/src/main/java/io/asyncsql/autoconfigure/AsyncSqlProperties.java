@@ -1,10 +1,13 @@
 package io.asyncsql.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.asyncsql.core.DatabaseType;
+import io.asyncsql.core.Pooler;
 import io.asyncsql.core.SslMode;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.locking.ConflictResolution;
@@ -286,6 +289,43 @@ public class AsyncSqlProperties {
 		 */
 		private Map<String, String> options = new LinkedHashMap<>();
 
+		/**
+		 * PostgreSQL servers as host:port, instead of host and port: the node uses the primary among them and, after a
+		 * failover, finds the new primary by itself. Each server's role is rechecked every second.
+		 */
+		private List<String> hosts = new ArrayList<>();
+
+		public List<String> getHosts() {
+			return this.hosts;
+		}
+
+		public void setHosts(List<String> hosts) {
+			this.hosts = hosts;
+		}
+
+		/**
+		 * Name of an existing ConnectionFactory bean the node takes its connections from instead of connecting
+		 * itself (url and host are then not needed, database-type is). An r2dbc-pool ConnectionPool is used as it
+		 * is, sized and closed by the application; any other factory is pooled with the node's pool settings. The
+		 * node's session settings (such as the server-side statement timeout) are then the factory's own.
+		 */
+		private @Nullable String connectionFactory;
+
+		/**
+		 * The connection pooler between the node and its PostgreSQL server: none, or transaction for a
+		 * transaction-pooling proxy such as PgBouncer with pool_mode = transaction (unnamed statements, no session
+		 * parameters, statement timeouts by cancel request, session-state statements refused). Default: none.
+		 */
+		private @Nullable Pooler pooler;
+
+		public @Nullable Pooler getPooler() {
+			return this.pooler;
+		}
+
+		public void setPooler(@Nullable Pooler pooler) {
+			this.pooler = pooler;
+		}
+
 		public @Nullable DatabaseType getDatabaseType() {
 			return this.databaseType;
 		}
@@ -360,6 +400,14 @@ public class AsyncSqlProperties {
 
 		public Map<String, String> getOptions() {
 			return this.options;
+		}
+
+		public @Nullable String getConnectionFactory() {
+			return this.connectionFactory;
+		}
+
+		public void setConnectionFactory(@Nullable String connectionFactory) {
+			this.connectionFactory = connectionFactory;
 		}
 
 		public void setOptions(Map<String, String> options) {
@@ -570,6 +618,18 @@ public class AsyncSqlProperties {
 		private double retryBackoffMultiplier = 2.0;
 
 		/**
+		 * Longest delay between two attempts, at least retry-delay: the exponential delays stop growing there.
+		 * Default: 1s.
+		 */
+		private Duration maxRetryDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Whether each retry delay is drawn at random between zero and the capped delay, so that writers that
+		 * collided on a row do not retry in lock-step. Default: true.
+		 */
+		private boolean jitter = true;
+
+		/**
 		 * Strategy when the version changed: fail-fast, retry, merge or last-writer-wins. Default: retry.
 		 */
 		private ConflictResolution defaultConflictResolution = ConflictResolution.RETRY;
@@ -622,6 +682,22 @@ public class AsyncSqlProperties {
 
 		public void setRetryBackoffMultiplier(double retryBackoffMultiplier) {
 			this.retryBackoffMultiplier = retryBackoffMultiplier;
+		}
+
+		public Duration getMaxRetryDelay() {
+			return this.maxRetryDelay;
+		}
+
+		public void setMaxRetryDelay(Duration maxRetryDelay) {
+			this.maxRetryDelay = maxRetryDelay;
+		}
+
+		public boolean isJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(boolean jitter) {
+			this.jitter = jitter;
 		}
 
 		public ConflictResolution getDefaultConflictResolution() {

@@ -13,6 +13,7 @@ import io.asyncsql.core.ConnectionSettings;
 import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
+import io.asyncsql.core.Pooler;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.RetryConfig;
 import io.asyncsql.core.SecretMasking;
@@ -52,7 +53,8 @@ final class NodeSettingsResolver {
 			throw new AsyncSqlConfigurationException("asyncsql.nodes." + name, "is not a valid node name",
 					"Use letters, digits, '_', '-' and '.' for node names, starting with a letter, digit or '_'.");
 		}
-		ConnectionSettings connection = connection(prefix, node, connectionFallback);
+		ConnectionSettings connection = (node.getConnectionFactory() != null) ? external(prefix, node)
+				: connection(prefix, node, connectionFallback);
 		PoolSettings pool = pool(prefix, node);
 		return NodeSettings.builder(name)
 			.connection(connection)
@@ -62,7 +64,8 @@ final class NodeSettingsResolver {
 			.timeout(positive(prefix, "timeout", node.getTimeout(), this.defaults.getTimeout(), NodeSettings.DEFAULT_TIMEOUT))
 			.transactionTimeout(positive(prefix, "transaction-timeout", node.getTransactionTimeout(),
 					this.defaults.getTransactionTimeout(), NodeSettings.DEFAULT_TRANSACTION_TIMEOUT))
-			.sharePool(pick(node.getSharePool(), this.defaults.getSharePool(), true))
+			// a node on the application's factory has a pool of its own
+			.sharePool((node.getConnectionFactory() == null) && pick(node.getSharePool(), this.defaults.getSharePool(), true))
 			.maxSqlLength(atLeast(prefix, "max-sql-length", node.getMaxSqlLength(), this.defaults.getMaxSqlLength(),
 					NodeSettings.DEFAULT_MAX_SQL_LENGTH, 1))
 			.maxBindValues(atLeast(prefix, "max-bind-values", node.getMaxBindValues(), this.defaults.getMaxBindValues(),
@@ -70,11 +73,14 @@ final class NodeSettingsResolver {
 			.parameterTypes(parameterTypes(prefix, node, connection.databaseType()))
 			.retry(retry(prefix, node))
 			.pool(pool)
+			.pooler(pooler(prefix, node, connection.databaseType()))
 			.build();
 	}
 
 	private ConnectionSettings connection(String prefix, Node node, @Nullable ConnectionFactoryOptions fallback) {
-		boolean hasTarget = node.getUrl() != null || node.getHost() != null;
+		// an H2 node is embedded: it always has its own target
+		boolean hasTarget = node.getUrl() != null || node.getHost() != null || !node.getHosts().isEmpty()
+				|| node.getDatabaseType() == DatabaseType.H2;
 		if (!hasTarget && fallback != null) {
 			return fromConnectionDetails(prefix, node, fallback);
 		}
@@ -95,7 +101,7 @@ final class NodeSettingsResolver {
 					"Add the dependency " + Dialects.driverArtifact(type) + " to the application.");
 		}
 		if (type != DatabaseType.H2 && node.getUrl() == null) {
-			if (node.getHost() == null) {
+			if (node.getHost() == null && node.getHosts().isEmpty()) {
 				throw new AsyncSqlConfigurationException(prefix + "host", "is missing",
 						"Set " + prefix + "host (and " + prefix + "database), or give " + prefix + "url instead.");
 			}
@@ -108,8 +114,30 @@ final class NodeSettingsResolver {
 			throw new AsyncSqlConfigurationException(prefix + "port", "must be between 1 and 65535 but was "
 					+ node.getPort(), "Set " + prefix + "port to the database server's port.");
 		}
-		return new ConnectionSettings(type, node.getUrl(), node.getHost(), node.getPort(), node.getDatabase(),
-				node.getUsername(), node.getPassword(), node.getSslMode(), node.getOptions());
+		try {
+			return new ConnectionSettings(type, node.getUrl(), node.getHost(), node.getPort(), node.getDatabase(),
+					node.getUsername(), node.getPassword(), node.getSslMode(), node.getOptions(), node.getHosts());
+		}
+		catch (IllegalArgumentException ex) {
+			if (node.getHosts().isEmpty()) {
+				throw ex;
+			}
+			// ConnectionSettings checks the entries; its message says what is wrong with them
+			throw new AsyncSqlConfigurationException(prefix + "hosts", "is not valid: " + ex.getMessage(),
+					"Write each server as host:port (for example db1:5432), for a PostgreSQL node, without host or url.");
+		}
+	}
+
+	// the target only describes the bean: connections come from it (see BootConnectionFactories)
+	private static ConnectionSettings external(String prefix, Node node) {
+		if (node.getDatabaseType() == null) {
+			throw new AsyncSqlConfigurationException(prefix + "database-type", "is missing, but the node takes its "
+					+ "connections from the bean '" + node.getConnectionFactory() + "'", "Set " + prefix
+							+ "database-type to the database that connection factory connects to.");
+		}
+		String bean = node.getConnectionFactory();
+		return new ConnectionSettings(node.getDatabaseType(), null, "bean." + bean, null, bean, node.getUsername(),
+				null, null, node.getOptions());
 	}
 
 	private static ConnectionSettings fromConnectionDetails(String prefix, Node node, ConnectionFactoryOptions options) {
@@ -184,6 +212,16 @@ final class NodeSettingsResolver {
 			});
 		}
 		return merged;
+	}
+
+	private static Pooler pooler(String prefix, Node node, DatabaseType type) {
+		Pooler pooler = (node.getPooler() != null) ? node.getPooler() : Pooler.NONE;
+		if (pooler == Pooler.TRANSACTION && type != DatabaseType.POSTGRESQL) {
+			throw new AsyncSqlConfigurationException(prefix + "pooler", "is transaction, which is for PostgreSQL behind "
+					+ "a transaction-pooling proxy, but the node's database-type is " + type.id(),
+					"Remove " + prefix + "pooler, or point the node at PostgreSQL.");
+		}
+		return pooler;
 	}
 
 	private RetryConfig retry(String prefix, Node node) {

@@ -7,6 +7,7 @@ import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.AsyncSqlNodes;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
+import io.asyncsql.core.Pooler;
 import io.asyncsql.core.RetryConfig;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.json.Jackson3JsonCodec;
@@ -109,6 +110,29 @@ class AsyncSqlAutoConfigurationTests {
 				.satisfies(failure -> assertThat(NestedExceptionUtils.getMostSpecificCause(failure))
 					.isInstanceOf(AsyncSqlConfigurationException.class)
 					.hasMessageContaining("asyncsql.nodes.b.primary")));
+	}
+
+	@Test
+	void hostsReachTheNodeAsItsServers() {
+		this.runner.withPropertyValues("asyncsql.nodes.ha.database-type=postgresql", "asyncsql.nodes.ha.database=app",
+				"asyncsql.nodes.ha.hosts=db1:5432,db2:5433", "asyncsql.nodes.ha.username=app", "asyncsql.nodes.ha.password=secret")
+			.run(context -> {
+				NodeSettings settings = context.getBean("ha", AsyncSqlNode.class).settings();
+				assertThat(settings.connection().hosts()).containsExactly("db1:5432", "db2:5433");
+				assertThat(settings.connection().target()).isEqualTo("postgresql://app@db1:5432,db2:5433/app");
+			});
+	}
+
+	@Test
+	void poolerReachesTheNodeAndNoneIsTheDefault() {
+		this.runner.withPropertyValues(node("pooled", "pooler=transaction")).withPropertyValues(node("direct"))
+			.run(context -> {
+				assertThat(context.getBean("pooled", AsyncSqlNode.class).settings().pooler())
+					.isEqualTo(Pooler.TRANSACTION);
+				assertThat(context.getBean("direct", AsyncSqlNode.class).settings().pooler()).isEqualTo(Pooler.NONE);
+				// no session state: the pool's sessions carry no statement timeout of their own
+				assertThat(context.getBean("pooled", AsyncSqlNode.class).pool().key().serverStatementTimeout()).isNull();
+			});
 	}
 
 	@Test

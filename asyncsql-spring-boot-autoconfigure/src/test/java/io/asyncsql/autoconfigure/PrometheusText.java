@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the Prometheus text exposition format, and has it checked by {@code promtool check metrics} (from
- * Prometheus, Debian package {@code prometheus}) when that tool is installed.
+ * Prometheus, Debian package {@code prometheus}).
  */
 final class PrometheusText {
 
@@ -83,12 +83,14 @@ final class PrometheusText {
 	/**
 	 * Runs {@code promtool check metrics} on the text.
 	 * @param text the scrape
-	 * @return promtool's complaints (empty when it is happy), or {@code null} when promtool is not installed
+	 * @return promtool's complaints, empty when it is happy
+	 * @throws IllegalStateException when promtool is not installed, saying how to install it
 	 */
 	static String promtool(String text) throws IOException, InterruptedException {
 		Path promtool = Path.of("/usr/bin/promtool");
 		if (!Files.isExecutable(promtool)) {
-			return null;
+			throw new IllegalStateException("promtool checks the Prometheus exposition but /usr/bin/promtool is not "
+					+ "installed: install it with 'apt-get install --no-install-recommends prometheus' (Debian, Ubuntu)");
 		}
 		Process process = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
 		process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import io.asyncsql.core.ConnectionSettings;
 import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.NodeSettings;
+import io.asyncsql.core.Pooler;
 import io.asyncsql.core.SslMode;
 import io.asyncsql.core.json.JsonCodec;
 import io.asyncsql.core.retry.TransientFailureClassifier;
@@ -70,7 +71,8 @@ import reactor.core.publisher.Mono;
  * {@code timestamptz}, {@code java.sql.Date}/{@code Time}/{@code Timestamp} as {@code date}/{@code time}/
  * {@code timestamp}. Nulls bind with unspecified type, so the column or a hint types them.</li>
  * <li>The node timeout is the session's {@code statement_timeout}; a client timer sends a cancel request as a
- * backstop.</li>
+ * backstop. Behind a transaction-pooling proxy ({@link Pooler#TRANSACTION}) sessions carry no state: statements are
+ * unnamed, no session parameter is sent, and the client timer's cancel request is the timeout.</li>
  * <li>The node's {@code options} are session parameters ({@code search_path}, {@code lock_timeout}...), except
  * the driver's TLS files: {@code sslRootCert} (the CA certificate that {@code verify-ca}/{@code verify-full}
  * trust, PEM), {@code sslCert}, {@code sslKey} and {@code sslPassword} (a client certificate, its key and the key's
@@ -293,7 +295,7 @@ final class PostgresDialect extends BaseDialect {
 	}
 
 	@Override
-	public ConnectionFactory createConnectionFactory(NodeSettings settings) {
+	public ConnectionFactoryOptions connectionOptions(NodeSettings settings) {
 		ConnectionSettings connection = settings.connection();
 		ConnectionFactoryOptions.Builder options = ConnectionOptions.of(settings, "postgresql",
 				Set.of("postgresql", "postgres"));
@@ -315,20 +317,33 @@ final class PostgresDialect extends BaseDialect {
 				session.put(name, value);
 			}
 		});
-		if (!session.isEmpty()) {
-			options.option(PostgresqlConnectionFactoryProvider.OPTIONS, session);
+		MultiHost.apply(connection, options);
+		boolean transactionPooling = settings.pooler() == Pooler.TRANSACTION;
+		if (transactionPooling) {
+			TransactionPooling.checkSessionParameters(session.keySet());
 		}
-		options.option(ConnectionFactoryOptions.STATEMENT_TIMEOUT, settings.timeout());
+		else {
+			// the lexer reads '...' as the SQL standard does: whatever a role or database default says, every
+			// session starts that way (behind a transaction pooler the server's default, on since 9.1, applies)
+			session.put("standard_conforming_strings", "on");
+			options.option(PostgresqlConnectionFactoryProvider.OPTIONS, session);
+			options.option(ConnectionFactoryOptions.STATEMENT_TIMEOUT, settings.timeout());
+		}
 		options.option(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE, true);
 		ConnectionFactoryOptions built = options.build();
 		ConnectionFactoryOptions.Builder defaults = built.mutate();
-		if (!built.hasOption(PostgresqlConnectionFactoryProvider.PREPARED_STATEMENT_CACHE_QUERIES)) {
+		if (transactionPooling) {
+			// a URL's own statement cache or timeout would bring back the session state the proxy cannot keep
+			TransactionPooling.checkUrlOptions(built);
+			defaults.option(PostgresqlConnectionFactoryProvider.PREPARED_STATEMENT_CACHE_QUERIES, 0);
+		}
+		else if (!built.hasOption(PostgresqlConnectionFactoryProvider.PREPARED_STATEMENT_CACHE_QUERIES)) {
 			defaults.option(PostgresqlConnectionFactoryProvider.PREPARED_STATEMENT_CACHE_QUERIES, PREPARED_STATEMENT_CACHE);
 		}
 		if (!built.hasOption(PostgresqlConnectionFactoryProvider.APPLICATION_NAME)) {
 			defaults.option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, "asyncsql-" + settings.name());
 		}
-		return ConnectionFactories.get(defaults.build());
+		return defaults.build();
 	}
 
 	// Netty 4.2 turns on the JDK's HTTPS host name check for every client context, but r2dbc-postgresql creates its

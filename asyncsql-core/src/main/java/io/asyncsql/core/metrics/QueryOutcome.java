@@ -17,7 +17,10 @@ public enum QueryOutcome {
 	REJECTED,
 
 	/** Exceeded its timeout and was cancelled. */
-	TIMEOUT;
+	TIMEOUT,
+
+	/** Cancelled by its caller before it ended (a disposed subscription, a {@code take}, a caller's timeout). */
+	CANCELLED;
 
 	private final String tag = name().toLowerCase(Locale.ROOT);
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.asyncsql.core.AsyncSqlNode;
@@ -17,6 +16,7 @@ import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.FetchMode;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.ParameterBindingException;
+import io.asyncsql.core.Pooler;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryResult;
 import io.asyncsql.core.QueryTimeoutException;
@@ -26,9 +26,13 @@ import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.dialect.Dialect;
 import io.asyncsql.core.dialect.Dialects;
 import io.asyncsql.core.json.JsonCodec;
+import io.asyncsql.core.metrics.NodeActivity;
 import io.asyncsql.core.metrics.NodeMetrics;
 import io.asyncsql.core.metrics.QueryOutcome;
 import io.asyncsql.core.observation.AsyncSqlObservations;
+import io.asyncsql.core.observation.DatabaseEndpoint;
+import io.asyncsql.core.observation.ObservationSettings;
+import io.asyncsql.core.pool.ConnectionFactoryCustomizer;
 import io.asyncsql.core.pool.ConnectionPools;
 import io.asyncsql.core.pool.SharedPool;
 import io.asyncsql.core.retry.AttemptFailure;
@@ -45,12 +49,13 @@ import io.asyncsql.core.tx.ConnectionBoundOperations;
 import io.asyncsql.core.tx.ControlStatements;
 import io.asyncsql.core.tx.JoinedTransaction;
 import io.asyncsql.core.tx.NodeTransaction;
+import io.asyncsql.core.validation.QueryValidator;
+import io.asyncsql.core.validation.SessionStateCheck;
 import io.asyncsql.core.validation.ValidationRule;
 import io.asyncsql.core.validation.Violation;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.IsolationLevel;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -61,7 +66,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
@@ -75,6 +79,8 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	/** Rows fetched per round trip by {@link #stream} when the query sets no fetch size. */
 	public static final int DEFAULT_STREAM_FETCH_SIZE = 256;
+
+	private static final SessionStateCheck SESSION_STATE = new SessionStateCheck(QueryValidator.DEFAULT_CACHE_CAPACITY);
 
 	private final NodeSettings settings;
 
@@ -90,7 +96,11 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	private final NodeMetrics metrics;
 
-	private final ObservationRegistry observations;
+	private final NodeActivity activity = new NodeActivity();
+
+	private final AsyncSqlObservations observations;
+
+	private final CallRecorder recorder;
 
 	private final Scheduler timer;
 
@@ -104,6 +114,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	private final ConnectionBoundOperations onConnection = new OnConnection();
 
+	// behind a transaction-pooling proxy only
+	private final @Nullable SessionStateCheck sessionState;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	/**
@@ -112,14 +125,16 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	 * @param pools the pool registry
 	 * @param ownsPools whether the node closes the registry when it closes
 	 * @param meterRegistry where meters go, or {@code null}
-	 * @param observations where observations go
+	 * @param observations where observations go and their conventions
 	 * @param json the JSON codec
 	 * @param timer the scheduler for delays and timeouts
+	 * @param connectionFactories changes how a new pool gets its connections
 	 * @throws io.asyncsql.core.dialect.MissingDriverException when the driver is not on the class path
 	 * @throws IllegalArgumentException when a configured type hint is not a valid type name
 	 */
 	public DefaultAsyncSqlNode(NodeSettings settings, ConnectionPools pools, boolean ownsPools,
-			@Nullable MeterRegistry meterRegistry, ObservationRegistry observations, JsonCodec json, Scheduler timer) {
+			@Nullable MeterRegistry meterRegistry, ObservationSettings observations, JsonCodec json, Scheduler timer,
+			ConnectionFactoryCustomizer connectionFactories) {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.name = settings.name();
 		this.dialect = Dialects.of(settings, json);
@@ -127,13 +142,19 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		this.pools = pools;
 		this.ownsPools = ownsPools;
 		this.metrics = NodeMetrics.of(this.name, meterRegistry);
-		this.observations = observations;
+		this.observations = observations.forNode(this.name, DatabaseEndpoint.of(settings.connection()));
+		this.recorder = new CallRecorder(this.name, this.metrics, this.activity, this.observations);
 		this.timer = timer;
-		this.pool = pools.lease(settings, this.dialect::createConnectionFactory);
+		this.pool = pools.lease(settings, node -> {
+			ConnectionFactoryOptions options = connectionFactories.customizeOptions(node, this.dialect.connectionOptions(node));
+			return connectionFactories.customizeConnectionFactory(node, options,
+					this.dialect.createConnectionFactory(node, options));
+		});
 		this.runner = new StatementRunner(this.name, this.dialect);
 		this.timeouts = new TimeoutGuard(this.dialect, this.pool.key().serverStatementTimeout(), timer);
 		this.failures = new FailureTranslator(this.name, this.dialect, this.pool);
 		this.retry = new RetryPolicy(this.name, settings.retry(), this.dialect.classifier(), this.metrics, timer);
+		this.sessionState = (settings.pooler() == Pooler.TRANSACTION) ? SESSION_STATE : null;
 	}
 
 	private static void checkTypeHints(NodeSettings settings, Dialect dialect) {
@@ -183,6 +204,11 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	/** @return the node's meters */
 	public NodeMetrics metrics() {
 		return this.metrics;
+	}
+
+	@Override
+	public NodeActivity activity() {
+		return this.activity;
 	}
 
 	// ---------------------------------------------------------------- statements
@@ -363,8 +389,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				this.timer)
 			.then(Mono.deferContextual(context -> Mono.just(new NodeTransaction(this.name, this.pool, this.onConnection,
 					connection, this.metrics, this.settings.transactionTimeout(), controlWait(), this.timer, this::commitFailure,
-					this.observations.isNoop() ? null : AsyncSqlObservations.startTransaction(this.observations,
-							context, this.name, databaseType())))))
+					this.observations.isNoop() ? null : this.observations.startTransaction(context)))))
 			.onErrorResume(failure -> Mono.from(connection.close())
 				.onErrorResume(ignored -> Mono.empty())
 				.then(Mono.error(AttemptFailure.of(Phase.EXECUTE, failure))))
@@ -496,6 +521,13 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				throw rejected(template.kind(), violation);
 			}
 		}
+		if (this.sessionState != null) {
+			// not a matter of trust but of what can work behind the proxy, so checked on every node
+			Violation violation = this.sessionState.check(template);
+			if (violation != null) {
+				throw rejected(template.kind(), violation);
+			}
+		}
 		return template;
 	}
 
@@ -531,8 +563,18 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	private <T> Mono<T> withOwnConnection(Function<Connection, Mono<T>> work) {
 		return Mono.usingWhen(acquire(),
-				connection -> work.apply(connection).onErrorMap(failure -> AttemptFailure.of(Phase.EXECUTE, failure)),
+				connection -> work.apply(connection)
+					.doOnError(failure -> discardIfStandby(connection, failure))
+					.onErrorMap(failure -> AttemptFailure.of(Phase.EXECUTE, failure)),
 				Connection::close, (connection, error) -> connection.close(), Connection::close);
+	}
+
+	// after a failover a pooled connection may lead to a standby (the former primary behind a moved address): it
+	// would refuse every write, so it goes rather than back to the pool
+	private void discardIfStandby(Connection connection, Throwable failure) {
+		if (this.dialect.classifier().classify(failure) == TransientReason.READ_ONLY) {
+			SharedPool.discard(connection);
+		}
 	}
 
 	private Mono<QueryResult> onConnection(Connection connection, PreparedCall call) {
@@ -582,95 +624,12 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		return false;
 	}
 
-	// Observes, times and logs one call. The asyncsql.queries timer and the asyncsql.query observation measure the
-	// same span: from subscription to the final signal.
 	private <T> Mono<T> timed(PreparedCall call, Mono<T> work) {
-		if (!isRecorded()) {
-			return work;
-		}
-		return Mono.deferContextual(context -> {
-			CallRecording recording = new CallRecording(call, context);
-			Mono<T> measured = work.doOnSuccess(recording::succeeded)
-				.doOnError(recording::failed)
-				.doOnCancel(recording::cancelled);
-			return measured.contextWrite(recording::publish);
-		});
+		return this.recorder.timed(call, work);
 	}
 
-	// The same for a stream of rows, which ends when the last row was delivered; the logged row count is the rows
-	// delivered.
 	private <T> Flux<T> timedRows(PreparedCall call, Flux<T> rows) {
-		if (!isRecorded()) {
-			return rows;
-		}
-		return Flux.deferContextual(context -> {
-			CallRecording recording = new CallRecording(call, context);
-			AtomicLong delivered = new AtomicLong();
-			Flux<T> measured = rows.doOnNext(row -> delivered.incrementAndGet())
-				.doOnComplete(() -> recording.succeeded(delivered.get()))
-				.doOnError(recording::failed)
-				.doOnCancel(recording::cancelled);
-			return measured.contextWrite(recording::publish);
-		});
-	}
-
-	private boolean isRecorded() {
-		return !this.observations.isNoop() || this.metrics.isEnabled() || logger.isDebugEnabled();
-	}
-
-	/** The timer sample, observation and log line of one call. */
-	private final class CallRecording {
-
-		private final PreparedCall call;
-
-		private final long start = System.nanoTime();
-
-		private final @Nullable Observation observation;
-
-		CallRecording(PreparedCall call, ContextView context) {
-			this.call = call;
-			this.observation = observations.isNoop() ? null : AsyncSqlObservations.startQuery(observations, context,
-					name, databaseType(), call.kind(), call.sql());
-		}
-
-		void succeeded(@Nullable Object result) {
-			record(this.call, QueryOutcome.SUCCESS, this.start, result);
-			if (this.observation != null) {
-				this.observation.stop();
-			}
-		}
-
-		void failed(Throwable error) {
-			record(this.call, (error instanceof QueryTimeoutException) ? QueryOutcome.TIMEOUT : QueryOutcome.ERROR,
-					this.start, null);
-			if (this.observation != null) {
-				this.observation.error(error);
-				this.observation.stop();
-			}
-		}
-
-		void cancelled() {
-			if (this.observation != null) {
-				this.observation.stop();
-			}
-		}
-
-		Context publish(Context context) {
-			return (this.observation != null) ? context.put(AsyncSqlObservations.CONTEXT_KEY, this.observation)
-					: context;
-		}
-
-	}
-
-	private void record(PreparedCall call, QueryOutcome outcome, long start, @Nullable Object result) {
-		long elapsed = System.nanoTime() - start;
-		this.metrics.recordQuery(call.kind(), outcome, elapsed);
-		if (logger.isDebugEnabled()) {
-			long rows = (result instanceof QueryResult queryResult) ? queryResult.rowCount()
-					: (result instanceof Long count) ? count : -1;
-			logger.debug("node={} operation={} outcome={} elapsedMs={} rows={}", this.name, call.kind().tag(),
-					outcome.tag(), elapsed / 1_000_000.0, rows);
-		}
+		return this.recorder.timedRows(call, rows);
 	}
 
 	/** The node's operations on a transaction's connection. */

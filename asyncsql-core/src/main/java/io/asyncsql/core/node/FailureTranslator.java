@@ -58,6 +58,10 @@ final class FailureTranslator {
 	private static final Map<Integer, String> MYSQL_REFUSED_SESSION = Map.of(1044, "28000", 1045, "28000", 1049,
 			"3D000");
 
+	// statement_completion_unknown: distributed engines (CockroachDB, YugabyteDB) send it when a node failed while
+	// the statement or its commit was in flight
+	private static final String STATEMENT_COMPLETION_UNKNOWN = "40003";
+
 	private final String node;
 
 	private final Dialect dialect;
@@ -95,6 +99,12 @@ final class FailureTranslator {
 					abandoned);
 		}
 		String sqlState = TransientFailureClassifier.sqlState(failure);
+		if (STATEMENT_COMPLETION_UNKNOWN.equals(sqlState)) {
+			return new CommitOutcomeUnknownException("Node '" + this.node + "': the database could not tell whether the "
+					+ "statement completed [SQLState " + sqlState + "], so whether its writes took effect is unknown: "
+					+ scrub(String.valueOf(failure.getMessage()), sqlState, bound), this.node, sqlState, attempts,
+					failure);
+		}
 		int vendorCode = vendorCode(failure);
 		if (this.dialect.isCancellation(sqlState, vendorCode)) {
 			return new QueryTimeoutException("Node '" + this.node + "': statement cancelled by the server after its "

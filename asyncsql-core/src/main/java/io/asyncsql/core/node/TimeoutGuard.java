@@ -1,6 +1,7 @@
 package io.asyncsql.core.node;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,6 +26,10 @@ import reactor.core.scheduler.Scheduler;
  * is abandoned and its connection closed rather than returned to the pool busy. A cancel request that went out
  * but was not seen to cancel the statement could still cancel the next statement on that session, so its
  * connection is closed too.
+ * <p>
+ * Sessions behind a transaction-pooling proxy have no statement timeout of their own (a session setting would
+ * reach the proxy's other clients): there the cancel request sent when the timeout expires is the enforcement, and
+ * no statement changes a session setting.
  */
 final class TimeoutGuard {
 
@@ -38,18 +43,20 @@ final class TimeoutGuard {
 
 	private final Dialect dialect;
 
-	private final Duration serverTimeout;
+	// null when the sessions have no statement timeout
+	private final @Nullable Duration serverTimeout;
 
 	private final Scheduler timer;
 
-	TimeoutGuard(Dialect dialect, Duration serverTimeout, Scheduler timer) {
+	TimeoutGuard(Dialect dialect, @Nullable Duration serverTimeout, Scheduler timer) {
 		this.dialect = dialect;
 		this.serverTimeout = serverTimeout;
 		this.timer = timer;
 	}
 
 	<T> Mono<T> guard(Connection connection, Duration timeout, Mono<T> work) {
-		int comparison = timeout.compareTo(this.serverTimeout);
+		// without a session timeout, the cancel request at the timeout is the statement's timeout
+		int comparison = (this.serverTimeout != null) ? timeout.compareTo(this.serverTimeout) : -1;
 		Duration cancelAt = (comparison < 0) ? timeout : timeout.plus(CANCEL_GRACE);
 		Mono<T> guarded = Mono.defer(() -> {
 			CancelRequest request = new CancelRequest(connection, comparison < 0);
@@ -71,18 +78,21 @@ final class TimeoutGuard {
 	/**
 	 * Guards a stream of rows. The server's statement timeout bounds each fetch, so a timeout other than the
 	 * session's is set for the stream's duration; the client-side backstop waits only for the first row (or the
-	 * end), since afterwards the subscriber's demand decides when rows are fetched.
+	 * end), since afterwards the subscriber's demand decides when rows are fetched. Without a session timeout only
+	 * the first row is bounded.
 	 */
 	<T> Flux<T> guardRows(Connection connection, Duration timeout, Flux<T> rows) {
+		boolean cancelIsTheTimeout = this.serverTimeout == null;
 		Flux<T> guarded = Flux.defer(() -> {
-			CancelRequest request = new CancelRequest(connection, false);
-			return rows.timeout(deadline(request, timeout.plus(CANCEL_GRACE)), row -> Mono.never(),
+			CancelRequest request = new CancelRequest(connection, cancelIsTheTimeout);
+			return rows.timeout(deadline(request, cancelIsTheTimeout ? timeout : timeout.plus(CANCEL_GRACE)),
+					row -> Mono.never(),
 					Flux.error(TimeoutGuard::noOutcome))
 				.onErrorMap(TimeoutException.class, ex -> abandon(connection, ex))
 				.doOnEach(signal -> request.settle(signal.getThrowable()))
 				.doOnCancel(() -> request.settle(null));
 		});
-		if (timeout.equals(this.serverTimeout)) {
+		if (this.serverTimeout == null || timeout.equals(this.serverTimeout)) {
 			return guarded;
 		}
 		return Flux.usingWhen(setTimeout(connection, timeout), c -> guarded, this::reset, (c, error) -> reset(c),
@@ -111,7 +121,7 @@ final class TimeoutGuard {
 	// setting the session timeout may take as long as a statement under the session's own timeout, and then as long
 	// as a cancelled one takes to answer
 	private Duration controlWait() {
-		return this.serverTimeout.plus(OUTCOME_WAIT);
+		return Objects.requireNonNull(this.serverTimeout).plus(OUTCOME_WAIT);
 	}
 
 	private Mono<Void> reset(Connection connection) {

@@ -11,8 +11,8 @@ import java.util.function.Function;
 
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
+import io.asyncsql.core.metrics.AcquireMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
@@ -52,7 +52,8 @@ public final class ConnectionPools implements AutoCloseable {
 	}
 
 	/**
-	 * A registry that times connection acquisition ({@value SharedPool#ACQUIRE_TIMER}).
+	 * A registry that times connection acquisition ({@value AcquireMetrics#ACQUIRE}) and counts acquisitions that
+	 * timed out ({@value AcquireMetrics#ACQUIRE_TIMEOUTS}).
 	 * @param meterRegistry the registry, or {@code null}
 	 */
 	public ConnectionPools(@Nullable MeterRegistry meterRegistry) {
@@ -134,6 +135,11 @@ public final class ConnectionPools implements AutoCloseable {
 	}
 
 	private SharedPool create(String name, PoolKey key, ConnectionFactory factory) {
+		if (factory instanceof ConnectionPool external) {
+			// an application's own pool: its size and timeouts are the application's, and so is closing it
+			logger.debug("Using the application's pool as '{}' for {}", name, key.connection().target());
+			return new SharedPool(name, key, external, AcquireMetrics.of(name, this.meterRegistry), false);
+		}
 		PoolSettings settings = key.pool();
 		ConnectionPoolConfiguration configuration = ConnectionPoolConfiguration.builder(factory)
 			.name(name)
@@ -148,15 +154,15 @@ public final class ConnectionPools implements AutoCloseable {
 			// replaced, and the retry policy covers the rest
 			.validationDepth(ValidationDepth.LOCAL)
 			.build();
-		Timer acquireTimer = (this.meterRegistry != null) ? Timer.builder(SharedPool.ACQUIRE_TIMER)
-			.description("Time to acquire a connection from an asyncsql pool")
-			.tag("pool", name)
-			.register(this.meterRegistry) : null;
 		logger.debug("Creating pool '{}' for {}", name, key.connection().target());
-		return new SharedPool(name, key, new ConnectionPool(configuration), acquireTimer);
+		return new SharedPool(name, key, new ConnectionPool(configuration), AcquireMetrics.of(name, this.meterRegistry),
+				true);
 	}
 
 	private static void dispose(SharedPool pool) {
+		if (!pool.isOwned()) {
+			return;
+		}
 		logger.debug("Closing pool '{}'", pool.name());
 		try {
 			pool.connectionFactory().disposeLater().block(CLOSE_TIMEOUT);

@@ -2,9 +2,12 @@ package io.asyncsql.core.pool;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import io.asyncsql.core.ConnectionSettings;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
+import io.asyncsql.core.Pooler;
 
 /**
  * What makes two nodes' pools interchangeable: the same target and credentials (database type, url or
@@ -13,9 +16,10 @@ import io.asyncsql.core.PoolSettings;
  *
  * @param connection the connection settings
  * @param pool the pool settings
- * @param serverStatementTimeout the statement timeout the pool's sessions start with
+ * @param serverStatementTimeout the statement timeout the pool's sessions start with, or {@code null} when they
+ * have none because the node is behind a transaction-pooling proxy, where a session setting would reach other clients
  */
-public record PoolKey(ConnectionSettings connection, PoolSettings pool, Duration serverStatementTimeout) {
+public record PoolKey(ConnectionSettings connection, PoolSettings pool, @Nullable Duration serverStatementTimeout) {
 
 	/**
 	 * The key of a node's pool.
@@ -23,7 +27,8 @@ public record PoolKey(ConnectionSettings connection, PoolSettings pool, Duration
 	 * @return the key
 	 */
 	public static PoolKey of(NodeSettings settings) {
-		return new PoolKey(settings.connection(), settings.pool(), settings.timeout());
+		return new PoolKey(settings.connection(), settings.pool(),
+				(settings.pooler() == Pooler.TRANSACTION) ? null : settings.timeout());
 	}
 
 }

@@ -3,9 +3,8 @@ package io.asyncsql.core.pool;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.TimeUnit;
 
-import io.micrometer.core.instrument.Timer;
+import io.asyncsql.core.metrics.AcquireMetrics;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
@@ -25,7 +24,7 @@ public final class SharedPool {
 	private static final Logger logger = LoggerFactory.getLogger(SharedPool.class);
 
 	/** Metric name of the acquire timer. */
-	public static final String ACQUIRE_TIMER = "asyncsql.pool.acquire";
+	public static final String ACQUIRE_TIMER = AcquireMetrics.ACQUIRE;
 
 	private final String name;
 
@@ -41,18 +40,21 @@ public final class SharedPool {
 
 	private final Mono<Connection> acquire;
 
-	SharedPool(String name, PoolKey key, ConnectionPool pool, @Nullable Timer acquireTimer) {
+	private final boolean owned;
+
+	SharedPool(String name, PoolKey key, ConnectionPool pool, AcquireMetrics acquireMetrics, boolean owned) {
 		this.name = name;
+		this.owned = owned;
 		this.key = key;
 		this.pool = pool;
 		this.transactionResources.add(pool);
-		this.acquire = (acquireTimer != null) ? Mono.defer(() -> {
-			long start = System.nanoTime();
-			return pool.create().doOnSuccess(c -> acquireTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
-		}) : pool.create();
+		this.acquire = acquireMetrics.instrument(pool.create());
 	}
 
-	/** @return the pool name ({@code name} tag of {@code r2dbc.pool.*}, {@code pool} tag of the acquire timer) */
+	/**
+	 * @return the pool name: the {@code pool} tag of every pool meter (Boot's {@code r2dbc.pool.*} gauges also tag it
+	 * {@code name})
+	 */
 	public String name() {
 		return this.name;
 	}
@@ -158,6 +160,11 @@ public final class SharedPool {
 	boolean detach(String nodeName) {
 		this.nodeNames.remove(nodeName);
 		return this.nodeNames.isEmpty();
+	}
+
+	/** @return whether the registry made this pool and closes it, rather than the application */
+	boolean isOwned() {
+		return this.owned;
 	}
 
 	boolean isDisposed() {

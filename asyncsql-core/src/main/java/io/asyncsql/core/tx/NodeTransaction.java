@@ -19,6 +19,7 @@ import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionStateException;
 import io.asyncsql.core.metrics.NodeMetrics;
 import io.asyncsql.core.observation.AsyncSqlObservations;
+import io.asyncsql.core.observation.TransactionObservationContext;
 import io.asyncsql.core.pool.SharedPool;
 import io.micrometer.observation.Observation;
 import io.r2dbc.spi.Connection;
@@ -324,8 +325,9 @@ public final class NodeTransaction implements SqlTransaction {
 		// a Spring call that still holds the context afterwards gets a connection of its own, not this one
 		this.springHolder.clear();
 		if (this.observation != null) {
-			this.observation.lowCardinalityKeyValue(AsyncSqlObservations.OUTCOME,
-					(this.state.get() == State.COMMITTED) ? "commit" : "rollback");
+			if (this.observation.getContext() instanceof TransactionObservationContext context) {
+				context.setCommitted(this.state.get() == State.COMMITTED);
+			}
 			this.observation.stop();
 		}
 		// once started, returning the connection runs to its end even if the caller cancels meanwhile: a release

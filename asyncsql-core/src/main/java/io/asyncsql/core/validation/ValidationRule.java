@@ -28,6 +28,15 @@ public enum ValidationRule {
 	DANGEROUS_FUNCTION(null),
 
 	/**
+	 * A statement that changes how the server reads SQL text: {@code SET}, {@code RESET} or {@code set_config} of
+	 * {@code standard_conforming_strings}, {@code backslash_quote} or {@code client_encoding} (or {@code set_config}
+	 * of a setting that is not a literal), an update of {@code pg_settings}; MySQL's {@code sql_mode} and client
+	 * character sets; H2's {@code MODE}. The validator would no longer see literals where the server sees them, so
+	 * it is never allowed, not even with {@code allow-admin}.
+	 */
+	LEXICAL_SETTING(null),
+
+	/**
 	 * A classic injection signature: a condition made only of constants after {@code OR}, such as {@code OR 1=1},
 	 * {@code OR 'a'='a'} or {@code OR TRUE}.
 	 */
@@ -43,7 +52,15 @@ public enum ValidationRule {
 	 * A NUL character (U+0000) in the SQL text: PostgreSQL's protocol cannot carry it, and no statement needs one
 	 * (a value holding it is bound as a parameter). Checked on every node, validated or not.
 	 */
-	NUL_CHARACTER(null);
+	NUL_CHARACTER(null),
+
+	/**
+	 * On a node behind a transaction-pooling proxy ({@code pooler: transaction}), a statement whose effect outlives
+	 * its transaction: {@code LISTEN}, session-level advisory locks, {@code SET} without {@code LOCAL}, prepared
+	 * statements, {@code WITH HOLD} cursors, temporary tables kept past commit. Checked whether or not the node
+	 * validates queries, since such a statement cannot work there.
+	 */
+	SESSION_STATE("pooler: none (a direct connection or a session-pooling proxy)");
 
 	private final String id = name().toLowerCase(Locale.ROOT);
 

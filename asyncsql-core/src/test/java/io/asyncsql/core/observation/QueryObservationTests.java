@@ -11,6 +11,7 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.transport.Kind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Each statement is an {@code asyncsql.query} observation (a span in tracing) with the documented keys, and the
+ * Each statement is an {@code asyncsql.query} observation with a client-kind context and the documented keys, and the
  * statements of a transaction are children of its {@code asyncsql.transaction} observation.
  */
 class QueryObservationTests {
@@ -70,13 +71,15 @@ class QueryObservationTests {
 				.block(WAIT);
 			assertThat(registry).hasObservationWithNameEqualTo(AsyncSqlObservations.QUERY)
 				.that()
-				.hasLowCardinalityKeyValue(AsyncSqlObservations.NODE, "observed")
-				.hasLowCardinalityKeyValue(AsyncSqlObservations.SYSTEM, "postgresql")
-				.hasLowCardinalityKeyValue(AsyncSqlObservations.OPERATION, "insert")
-				.hasHighCardinalityKeyValue(AsyncSqlObservations.STATEMENT,
+				.hasLowCardinalityKeyValue("asyncsql.node", "observed")
+				.hasLowCardinalityKeyValue("db.system.name", "postgresql")
+				.hasLowCardinalityKeyValue("db.operation.name", "INSERT")
+				.hasHighCardinalityKeyValue("db.query.text",
 						"INSERT INTO items (id, name) VALUES (:id, :name)")
 				.hasBeenStarted()
-				.hasBeenStopped();
+				.hasBeenStopped()
+				.satisfies(context -> assertThat(context).isInstanceOfSatisfying(QueryObservationContext.class,
+						query -> assertThat(query.getKind()).isEqualTo(Kind.CLIENT)));
 			assertThat(registry.toString()).doesNotContain("secret-value");
 		}
 	}
@@ -89,7 +92,7 @@ class QueryObservationTests {
 			assertThatThrownBy(() -> node.execute("SELECT * FROM missing_table").block(WAIT)).isNotNull();
 			assertThat(registry).hasObservationWithNameEqualTo(AsyncSqlObservations.QUERY)
 				.that()
-				.hasLowCardinalityKeyValue(AsyncSqlObservations.OPERATION, "select")
+				.hasLowCardinalityKeyValue("db.operation.name", "SELECT")
 				.assertThatError()
 				.isNotNull();
 		}
@@ -110,8 +113,8 @@ class QueryObservationTests {
 			assertThat(transactions).hasSize(1);
 			assertThat(queries).hasSize(2);
 			Observation.Context transaction = transactions.get(0);
-			assertThat(transaction.getLowCardinalityKeyValue(AsyncSqlObservations.OUTCOME)).isEqualTo(
-					KeyValue.of(AsyncSqlObservations.OUTCOME, "commit"));
+			assertThat(transaction.getLowCardinalityKeyValue("asyncsql.outcome")).isEqualTo(
+					KeyValue.of("asyncsql.outcome", "commit"));
 			for (Observation.Context query : queries) {
 				assertThat(query.getParentObservation()).isNotNull();
 				assertThat(query.getParentObservation().getContextView().getName())
