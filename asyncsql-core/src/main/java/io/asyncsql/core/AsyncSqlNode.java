@@ -9,6 +9,7 @@ import io.asyncsql.core.node.DefaultAsyncSqlNode;
 import io.asyncsql.core.observation.ObservationSettings;
 import io.asyncsql.core.observation.QueryObservationConvention;
 import io.asyncsql.core.observation.TransactionObservationConvention;
+import io.asyncsql.core.pool.ConnectionFactoryCustomizer;
 import io.asyncsql.core.pool.ConnectionPools;
 import io.asyncsql.core.pool.SharedPool;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -140,8 +141,15 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 
 		private Scheduler timerScheduler = Schedulers.parallel();
 
+		private ConnectionFactoryCustomizer connectionFactoryCustomizer = ConnectionFactoryCustomizer.NONE;
+
 		private Builder(NodeSettings settings) {
 			this.settings = settings;
+		}
+
+		/** @return the settings the node is built with */
+		public NodeSettings settings() {
+			return this.settings;
 		}
 
 		/**
@@ -216,6 +224,16 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 		}
 
 		/**
+		 * Changes how the node's pool gets its connections, when the node makes a new pool.
+		 * @param connectionFactoryCustomizer the customizer; {@link ConnectionFactoryCustomizer#NONE} by default
+		 * @return this builder
+		 */
+		public Builder connectionFactoryCustomizer(ConnectionFactoryCustomizer connectionFactoryCustomizer) {
+			this.connectionFactoryCustomizer = connectionFactoryCustomizer;
+			return this;
+		}
+
+		/**
 		 * Builds the node and leases its pool (opening the pool's initial connections lazily).
 		 * @return the node
 		 * @throws IllegalStateException when the driver for the database type is not on the class path
@@ -226,7 +244,7 @@ public interface AsyncSqlNode extends SqlOperations, AutoCloseable {
 			JsonCodec json = (this.jsonCodec != null) ? this.jsonCodec : JsonCodec.detect();
 			return new DefaultAsyncSqlNode(this.settings, pools, ownsPools, this.meterRegistry,
 					new ObservationSettings(this.observationRegistry, this.queryObservationConvention,
-							this.transactionObservationConvention), json, this.timerScheduler);
+							this.transactionObservationConvention), json, this.timerScheduler, this.connectionFactoryCustomizer);
 		}
 
 	}

@@ -1,7 +1,10 @@
 package io.asyncsql.autoconfigure;
 
+import java.util.List;
+
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.AsyncSqlNodes;
+import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.json.Jackson2JsonCodec;
 import io.asyncsql.core.json.Jackson3JsonCodec;
 import io.asyncsql.core.json.JsonCodec;
@@ -20,6 +23,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * Turns {@code asyncsql.nodes.*} into beans: the {@link AsyncSqlNodes} registry (which owns every node and pool and
@@ -45,20 +49,45 @@ public final class AsyncSqlAutoConfiguration {
 	// depend on this registry by name; applications customise it through a JsonCodec, MeterRegistry or
 	// ObservationRegistry bean, or a QueryObservationConvention / TransactionObservationConvention bean
 	@Bean(destroyMethod = "close")
-	AsyncSqlNodes asyncSqlNodes(AsyncSqlProperties properties, ListableBeanFactory beanFactory,
+	AsyncSqlNodes asyncSqlNodes(AsyncSqlProperties properties, ListableBeanFactory beanFactory, Environment environment,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<JsonCodec> jsonCodec, ObjectProvider<QueryObservationConvention> queryConvention,
-			ObjectProvider<TransactionObservationConvention> transactionConvention) {
+			ObjectProvider<TransactionObservationConvention> transactionConvention,
+			ObjectProvider<AsyncSqlNodeCustomizer> nodeCustomizers) {
 		NodeLayout layout = NodeLayout.of(properties, BootConnectionDetails.options(beanFactory));
+		SpringR2dbcUrl.warnIfIgnored(environment, layout);
 		MeterRegistry meters = meterRegistry.getIfAvailable();
 		ObservationRegistry observations = observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP);
 		JsonCodec json = jsonCodec.getIfAvailable(JsonCodec::detect);
-		return AsyncSqlNodes.create(layout.settings(), new ConnectionPools(meters), builder -> builder
+		List<AsyncSqlNodeCustomizer> customizers = nodeCustomizers.orderedStream().toList();
+		List<NodeSettings> settings = layout.settings().stream().map(node -> customize(node, customizers)).toList();
+		return AsyncSqlNodes.create(settings, new ConnectionPools(meters), builder -> builder
 			.meterRegistry(meters)
 			.observationRegistry(observations)
 			.queryObservationConvention(queryConvention.getIfAvailable())
 			.transactionObservationConvention(transactionConvention.getIfAvailable())
-			.jsonCodec(json));
+			.jsonCodec(json)
+			.connectionFactoryCustomizer(BootConnectionFactories.forNode(beanFactory,
+					builder.settings().name().equals(layout.primary()),
+					properties.getNodes().get(builder.settings().name()).getConnectionFactory())));
+	}
+
+	@Bean(AsyncSqlBeanRegistrar.NODE_BEANS)
+	NodeBeans asyncSqlNodeBeans(AsyncSqlNodes nodes) {
+		return new NodeBeans(nodes);
+	}
+
+	private static NodeSettings customize(NodeSettings node, List<AsyncSqlNodeCustomizer> customizers) {
+		NodeSettings customized = node;
+		for (AsyncSqlNodeCustomizer customizer : customizers) {
+			customized = customizer.customize(customized);
+		}
+		if (!customized.name().equals(node.name())) {
+			throw new AsyncSqlConfigurationException("asyncsql.nodes." + node.name(), "was renamed to '"
+					+ customized.name() + "' by an AsyncSqlNodeCustomizer", "Rename nodes in the configuration instead: "
+							+ "bean names are fixed before customizers run.");
+		}
+		return customized;
 	}
 
 	/**

@@ -288,6 +288,14 @@ public class AsyncSqlProperties {
 		private Map<String, String> options = new LinkedHashMap<>();
 
 		/**
+		 * Name of an existing ConnectionFactory bean the node takes its connections from instead of connecting
+		 * itself (url and host are then not needed, database-type is). An r2dbc-pool ConnectionPool is used as it
+		 * is, sized and closed by the application; any other factory is pooled with the node's pool settings. The
+		 * node's session settings (such as the server-side statement timeout) are then the factory's own.
+		 */
+		private @Nullable String connectionFactory;
+
+		/**
 		 * The connection pooler between the node and its PostgreSQL server: none, or transaction for a
 		 * transaction-pooling proxy such as PgBouncer with pool_mode = transaction (unnamed statements, no session
 		 * parameters, statement timeouts by cancel request, session-state statements refused). Default: none.
@@ -376,6 +384,14 @@ public class AsyncSqlProperties {
 
 		public Map<String, String> getOptions() {
 			return this.options;
+		}
+
+		public @Nullable String getConnectionFactory() {
+			return this.connectionFactory;
+		}
+
+		public void setConnectionFactory(@Nullable String connectionFactory) {
+			this.connectionFactory = connectionFactory;
 		}
 
 		public void setOptions(Map<String, String> options) {

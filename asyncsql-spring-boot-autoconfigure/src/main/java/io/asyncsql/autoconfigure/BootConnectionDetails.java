@@ -7,10 +7,13 @@ import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 import org.springframework.util.ClassUtils;
 
 /**
- * Reads Spring Boot's {@link R2dbcConnectionDetails} (contributed, for example, by a Testcontainers
- * {@code @ServiceConnection}) when {@code spring-boot-r2dbc} is on the class path.
+ * Reads Spring Boot's {@link R2dbcConnectionDetails} contributed by a Testcontainers {@code @ServiceConnection} or
+ * Docker Compose, when {@code spring-boot-r2dbc} is on the class path. The details Boot derives from
+ * {@code spring.r2dbc.url} are not used: with nodes, that property is ignored.
  */
 final class BootConnectionDetails {
+
+	private static final String PROPERTIES_DETAILS = "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration$PropertiesR2dbcConnectionDetails";
 
 	private BootConnectionDetails() {
 	}
@@ -25,7 +28,13 @@ final class BootConnectionDetails {
 			return null;
 		}
 		R2dbcConnectionDetails details = beanFactory.getBeanProvider(R2dbcConnectionDetails.class).getIfUnique();
-		return (details != null) ? details.getConnectionFactoryOptions() : null;
+		// spring.r2dbc.url describes Boot's own connection factory, which the nodes replace (see SpringR2dbcUrl)
+		if (details == null || details.getClass().getName().equals(PROPERTIES_DETAILS)) {
+			return null;
+		}
+		ConnectionFactoryOptions options = details.getConnectionFactoryOptions();
+		// only a server can stand in for a node's missing host
+		return options.hasOption(ConnectionFactoryOptions.HOST) ? options : null;
 	}
 
 }

@@ -53,7 +53,8 @@ final class NodeSettingsResolver {
 			throw new AsyncSqlConfigurationException("asyncsql.nodes." + name, "is not a valid node name",
 					"Use letters, digits, '_', '-' and '.' for node names, starting with a letter, digit or '_'.");
 		}
-		ConnectionSettings connection = connection(prefix, node, connectionFallback);
+		ConnectionSettings connection = (node.getConnectionFactory() != null) ? external(prefix, node)
+				: connection(prefix, node, connectionFallback);
 		PoolSettings pool = pool(prefix, node);
 		return NodeSettings.builder(name)
 			.connection(connection)
@@ -63,7 +64,8 @@ final class NodeSettingsResolver {
 			.timeout(positive(prefix, "timeout", node.getTimeout(), this.defaults.getTimeout(), NodeSettings.DEFAULT_TIMEOUT))
 			.transactionTimeout(positive(prefix, "transaction-timeout", node.getTransactionTimeout(),
 					this.defaults.getTransactionTimeout(), NodeSettings.DEFAULT_TRANSACTION_TIMEOUT))
-			.sharePool(pick(node.getSharePool(), this.defaults.getSharePool(), true))
+			// a node on the application's factory has a pool of its own
+			.sharePool((node.getConnectionFactory() == null) && pick(node.getSharePool(), this.defaults.getSharePool(), true))
 			.maxSqlLength(atLeast(prefix, "max-sql-length", node.getMaxSqlLength(), this.defaults.getMaxSqlLength(),
 					NodeSettings.DEFAULT_MAX_SQL_LENGTH, 1))
 			.maxBindValues(atLeast(prefix, "max-bind-values", node.getMaxBindValues(), this.defaults.getMaxBindValues(),
@@ -76,7 +78,8 @@ final class NodeSettingsResolver {
 	}
 
 	private ConnectionSettings connection(String prefix, Node node, @Nullable ConnectionFactoryOptions fallback) {
-		boolean hasTarget = node.getUrl() != null || node.getHost() != null;
+		// an H2 node is embedded: it always has its own target
+		boolean hasTarget = node.getUrl() != null || node.getHost() != null || node.getDatabaseType() == DatabaseType.H2;
 		if (!hasTarget && fallback != null) {
 			return fromConnectionDetails(prefix, node, fallback);
 		}
@@ -112,6 +115,18 @@ final class NodeSettingsResolver {
 		}
 		return new ConnectionSettings(type, node.getUrl(), node.getHost(), node.getPort(), node.getDatabase(),
 				node.getUsername(), node.getPassword(), node.getSslMode(), node.getOptions());
+	}
+
+	// the target only describes the bean: connections come from it (see BootConnectionFactories)
+	private static ConnectionSettings external(String prefix, Node node) {
+		if (node.getDatabaseType() == null) {
+			throw new AsyncSqlConfigurationException(prefix + "database-type", "is missing, but the node takes its "
+					+ "connections from the bean '" + node.getConnectionFactory() + "'", "Set " + prefix
+							+ "database-type to the database that connection factory connects to.");
+		}
+		String bean = node.getConnectionFactory();
+		return new ConnectionSettings(node.getDatabaseType(), null, "bean." + bean, null, bean, node.getUsername(),
+				null, null, node.getOptions());
 	}
 
 	private static ConnectionSettings fromConnectionDetails(String prefix, Node node, ConnectionFactoryOptions options) {

@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,11 @@ class ConfigurationFailureAnalysisTests {
 	}
 
 	private static void start(String... properties) {
-		SpringApplication application = new SpringApplication(App.class);
+		start(new Class<?>[] { App.class }, properties);
+	}
+
+	private static void start(Class<?>[] sources, String... properties) {
+		SpringApplication application = new SpringApplication(sources);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		List<String> args = new ArrayList<>();
 		for (String property : properties) {
@@ -80,6 +85,38 @@ class ConfigurationFailureAnalysisTests {
 			.contains("Action:");
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', value = {
+			"pool.max-sise | asyncsql.nodes.x.pool.max-sise=5 | `max-size` (asyncsql.nodes.x.pool.max-size)",
+			"transaction-mod | asyncsql.nodes.x.transaction-mod=none | `transaction-mode` (asyncsql.nodes.x.transaction-mode)",
+			"defaults retry | asyncsql.defaults.retry.max-retrys=2 | `max-retries` (asyncsql.defaults.retry.max-retries)",
+			"group typo | asyncsql.nodez.x.timeout=5s | `nodes.x.timeout` (asyncsql.nodes.x.timeout)",
+			"locking | asyncsql.locking.max-retry=2 | `max-retries` (asyncsql.locking.max-retries)",
+			"nothing near | asyncsql.nodes.x.completely-unrelated-name=1 | Correct or remove the key" })
+	void unknownKeysStopTheStartupNamingTheNearestValidKey(String description, String typo, String suggestion,
+			CapturedOutput output) {
+		List<String> properties = new ArrayList<>(List.of(validNode("x")));
+		properties.add(typo);
+		start(properties.toArray(String[]::new));
+		String key = typo.substring(0, typo.indexOf('='));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: " + key)
+			.contains("is not an asyncsql setting")
+			.contains(suggestion);
+		if (description.equals("nothing near")) {
+			assertThat(output).doesNotContain("Did you mean");
+		}
+	}
+
+	@Test
+	void aBeanNamedLikeANodeStopsTheStartupNamingTheNode(CapturedOutput output) {
+		start(new Class<?>[] { App.class, BeanNamedX.class }, validNode("x"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: asyncsql.nodes.x")
+			.contains("needs the bean name 'x' for its node, but the application already defines a bean of that name")
+			.contains("Rename the node or the application's bean");
+	}
+
 	@Test
 	void badTransactionModeNamesThePropertyAndTheValidValues(CapturedOutput output) {
 		List<String> properties = new ArrayList<>(List.of(validNode("x")));
@@ -119,6 +156,16 @@ class ConfigurationFailureAnalysisTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class App {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BeanNamedX {
+
+		@Bean
+		String x() {
+			return "not a node";
+		}
 
 	}
 

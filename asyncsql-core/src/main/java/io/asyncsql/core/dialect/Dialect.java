@@ -10,7 +10,9 @@ import io.asyncsql.core.sql.ParameterBinder;
 import io.asyncsql.core.sql.SqlTemplateCache;
 import io.asyncsql.core.validation.QueryValidator;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Result;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -38,12 +40,34 @@ public interface Dialect extends BindingRules {
 	QueryValidator validator();
 
 	/**
+	 * The driver options for a node: its target and credentials plus the session settings asyncsql relies on
+	 * (the statement timeout, for one), with the node's own {@code options} winning over every default.
+	 * @param settings the node settings
+	 * @return the options
+	 * @throws IllegalArgumentException when the settings cannot be expressed for this driver
+	 */
+	ConnectionFactoryOptions connectionOptions(NodeSettings settings);
+
+	/**
+	 * Creates the driver's (unpooled) connection factory from options made by {@link #connectionOptions} (and
+	 * possibly changed by an integration since).
+	 * @param settings the node settings
+	 * @param options the driver options
+	 * @return the factory
+	 */
+	default ConnectionFactory createConnectionFactory(NodeSettings settings, ConnectionFactoryOptions options) {
+		return ConnectionFactories.get(options);
+	}
+
+	/**
 	 * Creates the driver's (unpooled) connection factory for a node.
 	 * @param settings the node settings; the statement timeout becomes a session setting where the database has one
 	 * @return the factory
 	 * @throws IllegalArgumentException when the settings cannot be expressed for this driver
 	 */
-	ConnectionFactory createConnectionFactory(NodeSettings settings);
+	default ConnectionFactory createConnectionFactory(NodeSettings settings) {
+		return createConnectionFactory(settings, connectionOptions(settings));
+	}
 
 	/**
 	 * Converts a column value as the driver returned it into the value rows carry (for example JSON into maps,

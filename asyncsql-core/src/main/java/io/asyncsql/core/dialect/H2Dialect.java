@@ -14,6 +14,7 @@ import java.time.OffsetTime;
 import java.time.Period;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.asyncsql.core.ConnectionSettings;
 import io.asyncsql.core.DatabaseType;
@@ -36,8 +38,6 @@ import io.asyncsql.core.sql.SqlTemplateCache;
 import io.asyncsql.core.validation.QueryValidator;
 import io.asyncsql.core.validation.ValidationKeywords;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +51,8 @@ import reactor.core.publisher.Mono;
  * name. In-memory databases live until the JVM ends ({@code DB_CLOSE_DELAY=-1}), so the data survives idle pool
  * connections being closed.</li>
  * <li>Databases run in H2's PostgreSQL compatibility mode with lower-case identifiers, so portable SQL and quoted
- * lower-case names behave as on PostgreSQL.</li>
+ * lower-case names behave as on PostgreSQL; identifiers match ignoring case, so Spring Data's quoted upper-case names
+ * find the same tables. The node's {@code options} (and a URL's {@code options}) replace any of these settings.</li>
  * <li>Named parameters become {@code $n}; collections bind as H2 arrays ({@code = ANY(:ids)}) and expand in
  * {@code IN (:list)}; maps and JSON trees bind as JSON; JSON columns read back parsed.</li>
  * <li>Type hints are applied as {@code CAST(CAST($n AS VARCHAR) AS type)} (r2dbc-h2 binds strings as CLOBs,
@@ -77,6 +78,12 @@ final class H2Dialect extends BaseDialect {
 			+ "(?:\\(\\d+(?:, ?\\d+)?\\))?(?: ARRAY)?", Pattern.CASE_INSENSITIVE);
 
 	private static final Option<String> OPTIONS = Option.valueOf("options");
+
+	// what asyncsql's SQL relies on, each overridable by the URL's and the node's options: PostgreSQL mode with
+	// lower-case identifiers, and identifiers matched case-insensitively so that Spring Data's upper-case quoted
+	// names ("CUSTOMER") find the same tables as unquoted SQL does
+	private static final String DEFAULT_SETTINGS = "DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+			+ "CASE_INSENSITIVE_IDENTIFIERS=TRUE;DEFAULT_NULL_ORDERING=HIGH";
 
 	private static final AtomicLong anonymousDatabases = new AtomicLong();
 
@@ -208,11 +215,18 @@ final class H2Dialect extends BaseDialect {
 	}
 
 	@Override
-	public ConnectionFactory createConnectionFactory(NodeSettings settings) {
+	public ConnectionFactoryOptions connectionOptions(NodeSettings settings) {
 		ConnectionSettings connection = settings.connection();
 		ConnectionFactoryOptions.Builder options;
+		// H2 refuses a setting given twice: later sources replace earlier ones, keys compared ignoring case
+		Map<String, String> h2Settings = settingsOf(DEFAULT_SETTINGS);
+		h2Settings.put("QUERY_TIMEOUT", Long.toString(settings.timeout().toMillis()));
 		if (connection.url() != null) {
 			options = ConnectionOptions.of(settings, "h2", Set.of("h2"));
+			Object fromUrl = options.build().getValue(OPTIONS);
+			if (fromUrl != null) {
+				h2Settings.putAll(settingsOf(fromUrl.toString()));
+			}
 		}
 		else {
 			String database = (connection.database() != null) ? connection.database()
@@ -226,11 +240,21 @@ final class H2Dialect extends BaseDialect {
 				.option(ConnectionFactoryOptions.USER, (connection.username() != null) ? connection.username() : "sa")
 				.option(ConnectionFactoryOptions.PASSWORD, (connection.password() != null) ? connection.password() : "");
 		}
-		StringBuilder h2Options = new StringBuilder("DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-				+ "DEFAULT_NULL_ORDERING=HIGH;QUERY_TIMEOUT=" + settings.timeout().toMillis());
-		connection.options().forEach((key, value) -> h2Options.append(';').append(key).append('=').append(value));
-		options.option(OPTIONS, h2Options.toString());
-		return ConnectionFactories.get(options.build());
+		connection.options().forEach((key, value) -> h2Settings.put(key.trim().toUpperCase(Locale.ROOT), value));
+		options.option(OPTIONS, h2Settings.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue())
+			.collect(Collectors.joining(";")));
+		return options.build();
+	}
+
+	private static Map<String, String> settingsOf(String options) {
+		Map<String, String> parsed = new LinkedHashMap<>();
+		for (String setting : options.split(";")) {
+			int equals = setting.indexOf('=');
+			if (equals > 0) {
+				parsed.put(setting.substring(0, equals).trim().toUpperCase(Locale.ROOT), setting.substring(equals + 1).trim());
+			}
+		}
+		return parsed;
 	}
 
 	@Override

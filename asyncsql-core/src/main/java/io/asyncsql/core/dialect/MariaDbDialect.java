@@ -189,7 +189,7 @@ final class MariaDbDialect extends BaseDialect {
 	}
 
 	@Override
-	public ConnectionFactory createConnectionFactory(NodeSettings settings) {
+	public ConnectionFactoryOptions connectionOptions(NodeSettings settings) {
 		ConnectionFactoryOptions.Builder options = ConnectionOptions.of(settings, "mariadb", Set.of("mariadb", "mysql"));
 		if (settings.connection().url() != null) {
 			// r2dbc:mysql: URLs name this driver by its other name
@@ -198,9 +198,13 @@ final class MariaDbDialect extends BaseDialect {
 		if (settings.connection().sslMode() != null) {
 			options.option(SSL_MODE, sslMode(settings.connection().sslMode()));
 		}
+		return options.build();
+	}
+
+	@Override
+	public ConnectionFactory createConnectionFactory(NodeSettings settings, ConnectionFactoryOptions options) {
 		String session = sessionSetup(settings);
-		return new InitializingConnectionFactory(ConnectionFactories.get(options.build()),
-				connection -> simple(connection, session));
+		return new InitializingConnectionFactory(ConnectionFactories.get(options), connection -> simple(connection, session));
 	}
 
 	// the lexical rules validation relies on, UTC (so instants written as UTC date-times read back as the same

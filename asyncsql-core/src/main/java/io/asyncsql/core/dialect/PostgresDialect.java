@@ -295,7 +295,7 @@ final class PostgresDialect extends BaseDialect {
 	}
 
 	@Override
-	public ConnectionFactory createConnectionFactory(NodeSettings settings) {
+	public ConnectionFactoryOptions connectionOptions(NodeSettings settings) {
 		ConnectionSettings connection = settings.connection();
 		ConnectionFactoryOptions.Builder options = ConnectionOptions.of(settings, "postgresql",
 				Set.of("postgresql", "postgres"));
@@ -341,7 +341,7 @@ final class PostgresDialect extends BaseDialect {
 		if (!built.hasOption(PostgresqlConnectionFactoryProvider.APPLICATION_NAME)) {
 			defaults.option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, "asyncsql-" + settings.name());
 		}
-		return ConnectionFactories.get(defaults.build());
+		return defaults.build();
 	}
 
 	// Netty 4.2 turns on the JDK's HTTPS host name check for every client context, but r2dbc-postgresql creates its

@@ -32,6 +32,7 @@ import io.asyncsql.core.metrics.QueryOutcome;
 import io.asyncsql.core.observation.AsyncSqlObservations;
 import io.asyncsql.core.observation.DatabaseEndpoint;
 import io.asyncsql.core.observation.ObservationSettings;
+import io.asyncsql.core.pool.ConnectionFactoryCustomizer;
 import io.asyncsql.core.pool.ConnectionPools;
 import io.asyncsql.core.pool.SharedPool;
 import io.asyncsql.core.retry.AttemptFailure;
@@ -54,6 +55,7 @@ import io.asyncsql.core.validation.ValidationRule;
 import io.asyncsql.core.validation.Violation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.IsolationLevel;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -125,11 +127,13 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	 * @param observations where observations go and their conventions
 	 * @param json the JSON codec
 	 * @param timer the scheduler for delays and timeouts
+	 * @param connectionFactories changes how a new pool gets its connections
 	 * @throws io.asyncsql.core.dialect.MissingDriverException when the driver is not on the class path
 	 * @throws IllegalArgumentException when a configured type hint is not a valid type name
 	 */
 	public DefaultAsyncSqlNode(NodeSettings settings, ConnectionPools pools, boolean ownsPools,
-			@Nullable MeterRegistry meterRegistry, ObservationSettings observations, JsonCodec json, Scheduler timer) {
+			@Nullable MeterRegistry meterRegistry, ObservationSettings observations, JsonCodec json, Scheduler timer,
+			ConnectionFactoryCustomizer connectionFactories) {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.name = settings.name();
 		this.dialect = Dialects.of(settings, json);
@@ -140,7 +144,11 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		this.observations = observations.forNode(this.name, DatabaseEndpoint.of(settings.connection()));
 		this.recorder = new CallRecorder(this.name, this.metrics, this.activity, this.observations);
 		this.timer = timer;
-		this.pool = pools.lease(settings, this.dialect::createConnectionFactory);
+		this.pool = pools.lease(settings, node -> {
+			ConnectionFactoryOptions options = connectionFactories.customizeOptions(node, this.dialect.connectionOptions(node));
+			return connectionFactories.customizeConnectionFactory(node, options,
+					this.dialect.createConnectionFactory(node, options));
+		});
 		this.runner = new StatementRunner(this.name, this.dialect);
 		this.timeouts = new TimeoutGuard(this.dialect, this.pool.key().serverStatementTimeout(), timer);
 		this.failures = new FailureTranslator(this.name, this.dialect, this.pool);

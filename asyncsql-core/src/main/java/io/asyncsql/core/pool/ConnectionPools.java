@@ -135,6 +135,11 @@ public final class ConnectionPools implements AutoCloseable {
 	}
 
 	private SharedPool create(String name, PoolKey key, ConnectionFactory factory) {
+		if (factory instanceof ConnectionPool external) {
+			// an application's own pool: its size and timeouts are the application's, and so is closing it
+			logger.debug("Using the application's pool as '{}' for {}", name, key.connection().target());
+			return new SharedPool(name, key, external, AcquireMetrics.of(name, this.meterRegistry), false);
+		}
 		PoolSettings settings = key.pool();
 		ConnectionPoolConfiguration configuration = ConnectionPoolConfiguration.builder(factory)
 			.name(name)
@@ -150,10 +155,14 @@ public final class ConnectionPools implements AutoCloseable {
 			.validationDepth(ValidationDepth.LOCAL)
 			.build();
 		logger.debug("Creating pool '{}' for {}", name, key.connection().target());
-		return new SharedPool(name, key, new ConnectionPool(configuration), AcquireMetrics.of(name, this.meterRegistry));
+		return new SharedPool(name, key, new ConnectionPool(configuration), AcquireMetrics.of(name, this.meterRegistry),
+				true);
 	}
 
 	private static void dispose(SharedPool pool) {
+		if (!pool.isOwned()) {
+			return;
+		}
 		logger.debug("Closing pool '{}'", pool.name());
 		try {
 			pool.connectionFactory().disposeLater().block(CLOSE_TIMEOUT);

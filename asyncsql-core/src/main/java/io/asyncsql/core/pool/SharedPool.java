@@ -40,8 +40,11 @@ public final class SharedPool {
 
 	private final Mono<Connection> acquire;
 
-	SharedPool(String name, PoolKey key, ConnectionPool pool, AcquireMetrics acquireMetrics) {
+	private final boolean owned;
+
+	SharedPool(String name, PoolKey key, ConnectionPool pool, AcquireMetrics acquireMetrics, boolean owned) {
 		this.name = name;
+		this.owned = owned;
 		this.key = key;
 		this.pool = pool;
 		this.transactionResources.add(pool);
@@ -157,6 +160,11 @@ public final class SharedPool {
 	boolean detach(String nodeName) {
 		this.nodeNames.remove(nodeName);
 		return this.nodeNames.isEmpty();
+	}
+
+	/** @return whether the registry made this pool and closes it, rather than the application */
+	boolean isOwned() {
+		return this.owned;
 	}
 
 	boolean isDisposed() {

@@ -1,0 +1,1 @@
+INSERT INTO library_book (title) VALUES ('Dune');
