@@ -26,6 +26,7 @@ import io.asyncsql.core.SslMode;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A throwaway PostgreSQL cluster of its own, for tests that need server settings the shared test server must not
@@ -178,6 +179,16 @@ public final class DisposablePostgres extends TestTarget {
 	/** Starts a stopped server again on the same port and waits until it accepts connections. */
 	public void start() {
 		pgCtl("start");
+	}
+
+	/** Stops the server the way a crash would ({@code -m immediate}: no checkpoint, sessions cut off). */
+	public void stopImmediately() {
+		pgCtl("stop", "-m", "immediate");
+	}
+
+	/** Promotes a standby to a primary and waits until it accepts writes. */
+	public void promote() {
+		pgCtl("promote");
 	}
 
 	private void pgCtl(String action, String... extra) {
@@ -371,7 +382,40 @@ public final class DisposablePostgres extends TestTarget {
 
 		private final List<String> settings = new ArrayList<>();
 
+		private @Nullable DisposablePostgres primary;
+
+		private @Nullable String slot;
+
 		private Builder() {
+		}
+
+		/**
+		 * Makes the cluster a streaming standby of another: instead of {@code initdb}, {@code pg_basebackup -R -X stream
+		 * -C -S <slot>} copies the primary (which needs {@link #replicationSource()}) and keeps a replication slot
+		 * there, so the standby follows it from the first byte. The standby's own settings come after the copied ones.
+		 * @param primary the running primary
+		 * @param slot the replication slot to create on the primary
+		 * @return this builder
+		 */
+		public Builder standbyOf(DisposablePostgres primary, String slot) {
+			this.primary = primary;
+			this.slot = slot;
+			return this;
+		}
+
+		/**
+		 * Lets standbys replicate from this cluster: {@code wal_level = replica}, WAL senders and a
+		 * {@code replication} line in {@code pg_hba.conf} for 127.0.0.1.
+		 * @return this builder
+		 */
+		public Builder replicationSource() {
+			this.settings.addAll(List.of("wal_level = replica", "max_wal_senders = 8", "max_replication_slots = 8",
+					"hot_standby = on", "wal_keep_size = 64MB"));
+			if (this.hba.isEmpty()) {
+				this.hba.add("host all all 127.0.0.1/32 trust");
+			}
+			this.hba.add("host replication all 127.0.0.1/32 trust");
+			return this;
 		}
 
 		/**
@@ -425,9 +469,17 @@ public final class DisposablePostgres extends TestTarget {
 				if (asPostgresUser) {
 					giveToPostgres(directory);
 				}
-				run(directory, asPostgresUser, List.of(bin.resolve("initdb").toString(), "-D",
-						directory.resolve("data").toString(), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C",
-						"--no-sync", "--no-instructions"));
+				if (this.primary != null) {
+					run(directory, asPostgresUser, List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1",
+							"-p", String.valueOf(this.primary.port), "-U", SUPERUSER, "-D",
+							directory.resolve("data").toString(), "-R", "-X", "stream", "-C", "-S", this.slot,
+							"--no-sync", "-c", "fast"));
+				}
+				else {
+					run(directory, asPostgresUser, List.of(bin.resolve("initdb").toString(), "-D",
+							directory.resolve("data").toString(), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
+							"--locale=C", "--no-sync", "--no-instructions"));
+				}
 				if (this.tls) {
 					makeCertificates(directory, asPostgresUser);
 				}
@@ -510,6 +562,10 @@ public final class DisposablePostgres extends TestTarget {
 						"ssl_key_file = '" + directory.resolve("server.key") + "'"));
 			}
 			conf.addAll(this.settings);
+			if (this.primary != null) {
+				// the copied postgresql.conf carries the primary's port and settings: this cluster's own come after
+				conf.add("primary_slot_name = '" + this.slot + "'");
+			}
 			List<String> hba = this.hba.isEmpty() ? List.of("host all all 127.0.0.1/32 trust") : this.hba;
 			try {
 				Files.writeString(data.resolve("postgresql.conf"), String.join("\n", conf) + "\n",

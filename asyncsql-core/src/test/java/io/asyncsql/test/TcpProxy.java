@@ -32,7 +32,7 @@ public final class TcpProxy implements AutoCloseable {
 
 	private static final int BUFFER_SIZE = 16 * 1024;
 
-	private final InetSocketAddress target;
+	private volatile InetSocketAddress target;
 
 	private final int port;
 
@@ -72,6 +72,16 @@ public final class TcpProxy implements AutoCloseable {
 	 */
 	public static TcpProxy to(TestDatabase database) {
 		return start(database.host(), database.port());
+	}
+
+	/**
+	 * Sends new connections to another server from now on, as a virtual IP or a DNS name moved at a failover does;
+	 * connections already open stay with the old one.
+	 * @param host the new server's host
+	 * @param port the new server's port
+	 */
+	public void retarget(String host, int port) {
+		this.target = new InetSocketAddress(host, port);
 	}
 
 	/** @return the local port nodes should connect to */

@@ -1,7 +1,9 @@
 package io.asyncsql.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.asyncsql.core.DatabaseType;
@@ -286,6 +288,20 @@ public class AsyncSqlProperties {
 		 * Further driver options; for PostgreSQL also session parameters such as search_path.
 		 */
 		private Map<String, String> options = new LinkedHashMap<>();
+
+		/**
+		 * PostgreSQL servers as host:port, instead of host and port: the node uses the primary among them and, after a
+		 * failover, finds the new primary by itself. Each server's role is rechecked every second.
+		 */
+		private List<String> hosts = new ArrayList<>();
+
+		public List<String> getHosts() {
+			return this.hosts;
+		}
+
+		public void setHosts(List<String> hosts) {
+			this.hosts = hosts;
+		}
 
 		/**
 		 * Name of an existing ConnectionFactory bean the node takes its connections from instead of connecting

@@ -79,7 +79,8 @@ final class NodeSettingsResolver {
 
 	private ConnectionSettings connection(String prefix, Node node, @Nullable ConnectionFactoryOptions fallback) {
 		// an H2 node is embedded: it always has its own target
-		boolean hasTarget = node.getUrl() != null || node.getHost() != null || node.getDatabaseType() == DatabaseType.H2;
+		boolean hasTarget = node.getUrl() != null || node.getHost() != null || !node.getHosts().isEmpty()
+				|| node.getDatabaseType() == DatabaseType.H2;
 		if (!hasTarget && fallback != null) {
 			return fromConnectionDetails(prefix, node, fallback);
 		}
@@ -100,7 +101,7 @@ final class NodeSettingsResolver {
 					"Add the dependency " + Dialects.driverArtifact(type) + " to the application.");
 		}
 		if (type != DatabaseType.H2 && node.getUrl() == null) {
-			if (node.getHost() == null) {
+			if (node.getHost() == null && node.getHosts().isEmpty()) {
 				throw new AsyncSqlConfigurationException(prefix + "host", "is missing",
 						"Set " + prefix + "host (and " + prefix + "database), or give " + prefix + "url instead.");
 			}
@@ -113,8 +114,18 @@ final class NodeSettingsResolver {
 			throw new AsyncSqlConfigurationException(prefix + "port", "must be between 1 and 65535 but was "
 					+ node.getPort(), "Set " + prefix + "port to the database server's port.");
 		}
-		return new ConnectionSettings(type, node.getUrl(), node.getHost(), node.getPort(), node.getDatabase(),
-				node.getUsername(), node.getPassword(), node.getSslMode(), node.getOptions());
+		try {
+			return new ConnectionSettings(type, node.getUrl(), node.getHost(), node.getPort(), node.getDatabase(),
+					node.getUsername(), node.getPassword(), node.getSslMode(), node.getOptions(), node.getHosts());
+		}
+		catch (IllegalArgumentException ex) {
+			if (node.getHosts().isEmpty()) {
+				throw ex;
+			}
+			// ConnectionSettings checks the entries; its message says what is wrong with them
+			throw new AsyncSqlConfigurationException(prefix + "hosts", "is not valid: " + ex.getMessage(),
+					"Write each server as host:port (for example db1:5432), for a PostgreSQL node, without host or url.");
+		}
 	}
 
 	// the target only describes the bean: connections come from it (see BootConnectionFactories)

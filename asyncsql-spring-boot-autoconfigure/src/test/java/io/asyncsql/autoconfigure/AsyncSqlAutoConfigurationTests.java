@@ -113,6 +113,17 @@ class AsyncSqlAutoConfigurationTests {
 	}
 
 	@Test
+	void hostsReachTheNodeAsItsServers() {
+		this.runner.withPropertyValues("asyncsql.nodes.ha.database-type=postgresql", "asyncsql.nodes.ha.database=app",
+				"asyncsql.nodes.ha.hosts=db1:5432,db2:5433", "asyncsql.nodes.ha.username=app", "asyncsql.nodes.ha.password=secret")
+			.run(context -> {
+				NodeSettings settings = context.getBean("ha", AsyncSqlNode.class).settings();
+				assertThat(settings.connection().hosts()).containsExactly("db1:5432", "db2:5433");
+				assertThat(settings.connection().target()).isEqualTo("postgresql://app@db1:5432,db2:5433/app");
+			});
+	}
+
+	@Test
 	void poolerReachesTheNodeAndNoneIsTheDefault() {
 		this.runner.withPropertyValues(node("pooled", "pooler=transaction")).withPropertyValues(node("direct"))
 			.run(context -> {

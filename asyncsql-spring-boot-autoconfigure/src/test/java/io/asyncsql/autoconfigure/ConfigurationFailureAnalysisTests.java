@@ -65,6 +65,7 @@ class ConfigurationFailureAnalysisTests {
 			"negative retries | VALID,asyncsql.defaults.retry.max-retries=-2 | asyncsql.defaults.retry.max-retries | must be >= 0",
 			"unknown parameter type | VALID,asyncsql.nodes.x.parameter-types.metadata=jsonbb | asyncsql.nodes.x.parameter-types.metadata | not a PostgreSQL type",
 			"pooled url | asyncsql.nodes.x.url=r2dbc:pool:postgresql://localhost/db | asyncsql.nodes.x.url | pool",
+			"bad hosts entry | asyncsql.nodes.x.database-type=postgresql,asyncsql.nodes.x.database=d,asyncsql.nodes.x.hosts[0]=db1:5432,asyncsql.nodes.x.hosts[1]=db2:99999 | asyncsql.nodes.x.hosts | has a port outside 1-65535",
 			"driver not on the class path | asyncsql.nodes.x.database-type=mariadb,asyncsql.nodes.x.host=localhost,asyncsql.nodes.x.database=d | asyncsql.nodes.x.database-type | org.mariadb:r2dbc-mariadb" })
 	void invalidSettingsAreExplained(String description, String properties, String property, String problem,
 			CapturedOutput output) {

@@ -317,6 +317,7 @@ final class PostgresDialect extends BaseDialect {
 				session.put(name, value);
 			}
 		});
+		MultiHost.apply(connection, options);
 		boolean transactionPooling = settings.pooler() == Pooler.TRANSACTION;
 		if (transactionPooling) {
 			TransactionPooling.checkSessionParameters(session.keySet());

@@ -562,8 +562,18 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	private <T> Mono<T> withOwnConnection(Function<Connection, Mono<T>> work) {
 		return Mono.usingWhen(acquire(),
-				connection -> work.apply(connection).onErrorMap(failure -> AttemptFailure.of(Phase.EXECUTE, failure)),
+				connection -> work.apply(connection)
+					.doOnError(failure -> discardIfStandby(connection, failure))
+					.onErrorMap(failure -> AttemptFailure.of(Phase.EXECUTE, failure)),
 				Connection::close, (connection, error) -> connection.close(), Connection::close);
+	}
+
+	// after a failover a pooled connection may lead to a standby (the former primary behind a moved address): it
+	// would refuse every write, so it goes rather than back to the pool
+	private void discardIfStandby(Connection connection, Throwable failure) {
+		if (this.dialect.classifier().classify(failure) == TransientReason.READ_ONLY) {
+			SharedPool.discard(connection);
+		}
 	}
 
 	private Mono<QueryResult> onConnection(Connection connection, PreparedCall call) {

@@ -160,6 +160,7 @@ public final class TransientFailureClassifier {
 			case "55P03" -> TransientReason.LOCK_NOT_AVAILABLE;
 			case "57P01", "57P02", "57P03" -> TransientReason.SHUTDOWN;
 			case "53300" -> TransientReason.TOO_MANY_CONNECTIONS;
+			case "25006" -> TransientReason.READ_ONLY;
 			default -> null;
 		};
 	}

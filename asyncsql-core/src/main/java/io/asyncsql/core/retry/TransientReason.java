@@ -26,7 +26,14 @@ public enum TransientReason {
 	SHUTDOWN,
 
 	/** {@code 53300} too many connections. */
-	TOO_MANY_CONNECTIONS;
+	TOO_MANY_CONNECTIONS,
+
+	/**
+	 * {@code 25006} read-only transaction, PostgreSQL only: the server is a standby, which after a failover is the
+	 * former primary or a standby not yet promoted (a virtual IP or DNS name moved ahead of the promotion). The
+	 * connection is discarded, and the write, refused as a whole, is sent again on another.
+	 */
+	READ_ONLY;
 
 	private final String tag = name().toLowerCase(Locale.ROOT);
 
@@ -38,11 +45,11 @@ public enum TransientReason {
 	/**
 	 * Whether the server refused the statement as a whole, so it certainly did not take effect and can be sent
 	 * again even if it writes. Connection and shutdown failures can hit after a write was applied, so they are not.
-	 * @return {@code true} for serialization, deadlock, lock and connection-limit failures
+	 * @return {@code true} for serialization, deadlock, lock, connection-limit and read-only failures
 	 */
 	public boolean statementRejected() {
 		return this == SERIALIZATION || this == DEADLOCK || this == LOCK_NOT_AVAILABLE || this == TOO_MANY_CONNECTIONS
-				|| this == POOL_EXHAUSTED;
+				|| this == POOL_EXHAUSTED || this == READ_ONLY;
 	}
 
 }

@@ -130,7 +130,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> retryExhausted(RetryExhaustedException ex, ServerWebExchange exchange) {
 		TransientReason reason = ex.reason();
 		if (reason.statementRejected() && reason != TransientReason.POOL_EXHAUSTED
-				&& reason != TransientReason.TOO_MANY_CONNECTIONS) {
+				&& reason != TransientReason.TOO_MANY_CONNECTIONS && reason != TransientReason.READ_ONLY) {
 			// deadlocks, serialization failures, lock timeouts: the database works, other transactions won
 			ProblemDetail problem = problem(HttpStatus.CONFLICT, "contended", "Too many concurrent writes",
 					"The transaction kept colliding with concurrent ones (" + reason.tag() + ") after " + ex.attempts()
