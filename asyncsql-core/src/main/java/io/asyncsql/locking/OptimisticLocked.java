@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
 /**
  * Re-invokes a Spring bean method when it fails with a version conflict ({@link OptimisticLockConflictException}
  * or any Spring {@code OptimisticLockingFailureException}, so Spring Data {@code @Version} entities too), with
- * backoff, up to {@link #maxRetries()} times; then the last conflict propagates. Each attempt calls the method
+ * capped exponential backoff and jitter, up to {@link #maxRetries()} times; then the last conflict propagates. Each attempt calls the method
  * again, so it reads fresh data; the advice runs outside {@code @Transactional}, so each attempt has a transaction
  * of its own.
  * <p>
@@ -41,7 +41,16 @@ public @interface OptimisticLocked {
 	double backoffMultiplier() default -1;
 
 	/**
-	 * Whether delays vary by ±25 % so that competing writers spread out.
+	 * The longest delay between two attempts, as a duration such as {@code 500ms}; empty means
+	 * {@code asyncsql.locking.max-retry-delay} (default 1 s). A {@link #retryDelay()} above it raises it.
+	 * @return the cap
+	 */
+	String maxRetryDelay() default "";
+
+	/**
+	 * Whether each delay is drawn at random between zero and the capped delay, so that competing writers spread out
+	 * instead of retrying in lock-step; {@code asyncsql.locking.jitter} does the same for
+	 * {@link OptimisticLockManager}.
 	 * @return {@code true} by default
 	 */
 	boolean jitter() default true;

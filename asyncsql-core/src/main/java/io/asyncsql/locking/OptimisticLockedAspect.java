@@ -4,7 +4,6 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.aspectj.lang.ProceedingJoinPoint;
 import org.aspectj.lang.annotation.Around;
@@ -106,26 +105,32 @@ public class OptimisticLockedAspect implements Ordered {
 		}
 	}
 
-	private record Policy(int maxRetries, Duration delay, double multiplier, boolean jitter) {
+	private record Policy(int maxRetries, LockRetryBackoff backoff) {
 
 		static Policy of(OptimisticLocked annotation, LockingSettings defaults) {
 			int maxRetries = (annotation.maxRetries() >= 0) ? annotation.maxRetries() : defaults.maxRetries();
 			Duration delay = annotation.retryDelay().isBlank() ? defaults.retryDelay()
-					: parseDuration(annotation.retryDelay());
+					: parseDuration("retryDelay", annotation.retryDelay());
 			double multiplier = (annotation.backoffMultiplier() >= 1) ? annotation.backoffMultiplier()
 					: defaults.retryBackoffMultiplier();
-			return new Policy(maxRetries, delay, multiplier, annotation.jitter());
+			Duration max = annotation.maxRetryDelay().isBlank() ? defaults.maxRetryDelay()
+					: parseDuration("maxRetryDelay", annotation.maxRetryDelay());
+			if (max.compareTo(delay) < 0) {
+				// a retry delay above the cap is the cap: the longest wait the method asked for
+				max = delay;
+			}
+			return new Policy(maxRetries, new LockRetryBackoff(delay, multiplier, max, annotation.jitter()));
 		}
 
 		// "50ms", "2s", "1m" or ISO-8601 "PT0.5S"
-		static Duration parseDuration(String text) {
+		static Duration parseDuration(String attribute, String text) {
 			String value = text.trim().toLowerCase(java.util.Locale.ROOT);
 			if (value.startsWith("p") || value.startsWith("-p")) {
 				return Duration.parse(value.toUpperCase(java.util.Locale.ROOT));
 			}
 			java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d+)(ns|us|ms|s|m|h|d)?").matcher(value);
 			if (!matcher.matches()) {
-				throw new IllegalArgumentException("@OptimisticLocked retryDelay '" + text
+				throw new IllegalArgumentException("@OptimisticLocked " + attribute + " '" + text
 						+ "' is not a duration such as 50ms, 2s or PT0.5S");
 			}
 			long amount = Long.parseLong(matcher.group(1));
@@ -142,11 +147,7 @@ public class OptimisticLockedAspect implements Ordered {
 		}
 
 		Duration delay(int retry) {
-			double nanos = this.delay.toNanos() * Math.pow(this.multiplier, retry);
-			if (this.jitter) {
-				nanos *= 1.0 + ThreadLocalRandom.current().nextDouble(-0.25, 0.25);
-			}
-			return Duration.ofNanos((long) nanos);
+			return this.backoff.delay(retry);
 		}
 
 		Retry retry(Scheduler timer, Method method) {

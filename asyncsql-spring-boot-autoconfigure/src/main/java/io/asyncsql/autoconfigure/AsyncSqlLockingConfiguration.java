@@ -50,9 +50,14 @@ class AsyncSqlLockingConfiguration {
 			throw new AsyncSqlConfigurationException(prefix + "conflict-history-size", "must be >= 0 but was "
 					+ locking.getConflictHistorySize(), "Set how many recent conflicts to keep, such as 1000.");
 		}
+		if (locking.getMaxRetryDelay() == null || locking.getMaxRetryDelay().compareTo(locking.getRetryDelay()) < 0) {
+			throw new AsyncSqlConfigurationException(prefix + "max-retry-delay", "must be at least retry-delay ("
+					+ locking.getRetryDelay() + ") but was " + locking.getMaxRetryDelay(),
+					"Set the longest wait between two attempts, such as 1s.");
+		}
 		return new LockingSettings(locking.getVersionField(), locking.getIdField(), locking.getMaxRetries(),
 				locking.getRetryDelay(), locking.getRetryBackoffMultiplier(), locking.getDefaultConflictResolution(),
-				locking.getConflictHistorySize());
+				locking.getConflictHistorySize(), locking.getMaxRetryDelay(), locking.isJitter());
 	}
 
 	private static void requireIdentifier(String property, String value) {

@@ -618,6 +618,18 @@ public class AsyncSqlProperties {
 		private double retryBackoffMultiplier = 2.0;
 
 		/**
+		 * Longest delay between two attempts, at least retry-delay: the exponential delays stop growing there.
+		 * Default: 1s.
+		 */
+		private Duration maxRetryDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Whether each retry delay is drawn at random between zero and the capped delay, so that writers that
+		 * collided on a row do not retry in lock-step. Default: true.
+		 */
+		private boolean jitter = true;
+
+		/**
 		 * Strategy when the version changed: fail-fast, retry, merge or last-writer-wins. Default: retry.
 		 */
 		private ConflictResolution defaultConflictResolution = ConflictResolution.RETRY;
@@ -670,6 +682,22 @@ public class AsyncSqlProperties {
 
 		public void setRetryBackoffMultiplier(double retryBackoffMultiplier) {
 			this.retryBackoffMultiplier = retryBackoffMultiplier;
+		}
+
+		public Duration getMaxRetryDelay() {
+			return this.maxRetryDelay;
+		}
+
+		public void setMaxRetryDelay(Duration maxRetryDelay) {
+			this.maxRetryDelay = maxRetryDelay;
+		}
+
+		public boolean isJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(boolean jitter) {
+			this.jitter = jitter;
 		}
 
 		public ConflictResolution getDefaultConflictResolution() {

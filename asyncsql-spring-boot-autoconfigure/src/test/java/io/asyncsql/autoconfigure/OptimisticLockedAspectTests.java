@@ -87,6 +87,30 @@ class OptimisticLockedAspectTests {
 	}
 
 	@Test
+	void twentyRecomputingDepositsConvergeWithTheCappedJitteredBackoff() {
+		runner().withPropertyValues("asyncsql.locking.max-retry-delay=250ms", "asyncsql.locking.jitter=true")
+			.run(context -> {
+				assertThat(context.getBean(OptimisticLockManager.class).settings().maxRetryDelay())
+					.isEqualTo(Duration.ofMillis(250));
+				Deposits deposits = context.getBean(Deposits.class);
+				long start = System.nanoTime();
+				Flux.range(0, 20).flatMap(i -> deposits.depositBackingOff(1L, BigDecimal.ONE), 20).blockLast(WAIT);
+				Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+				assertThat((BigDecimal) schema.scalar("SELECT balance FROM accounts WHERE id = 1"))
+					.isEqualByComparingTo("20.00");
+				assertThat(elapsed).isLessThan(Duration.ofSeconds(20));
+			});
+	}
+
+	@Test
+	void aMaxRetryDelayBelowTheRetryDelayFailsAtStartup() {
+		runner().withPropertyValues("asyncsql.locking.max-retry-delay=0ms")
+			.run(context -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("asyncsql.locking.max-retry-delay"));
+	}
+
+	@Test
 	void conflictsPropagateAfterTheAnnotatedRetries() {
 		runner().run(context -> {
 			Deposits deposits = context.getBean(Deposits.class);
@@ -169,6 +193,17 @@ class OptimisticLockedAspectTests {
 					this.transactionIds.add(result.one().get("tx"));
 				})
 				.then(this.locks.readWithVersion(this.accounts, "accounts", id))
+				.flatMap(account -> this.locks.updateWithVersion(this.accounts, VersionedUpdate.of("accounts", id,
+						account.version()).set("balance", ((BigDecimal) account.get("balance")).add(amount))
+					.strategy(ConflictResolution.FAIL_FAST).build()))
+				.map(LockResult::orThrow)
+				.then();
+		}
+
+		// doubling from 2 ms, capped by asyncsql.locking.max-retry-delay, with full jitter
+		@OptimisticLocked(maxRetries = 80, retryDelay = "2ms")
+		public Mono<Void> depositBackingOff(long id, BigDecimal amount) {
+			return this.locks.readWithVersion(this.accounts, "accounts", id)
 				.flatMap(account -> this.locks.updateWithVersion(this.accounts, VersionedUpdate.of("accounts", id,
 						account.version()).set("balance", ((BigDecimal) account.get("balance")).add(amount))
 					.strategy(ConflictResolution.FAIL_FAST).build()))

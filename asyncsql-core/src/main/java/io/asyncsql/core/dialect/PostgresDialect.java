@@ -323,9 +323,10 @@ final class PostgresDialect extends BaseDialect {
 			TransactionPooling.checkSessionParameters(session.keySet());
 		}
 		else {
-			if (!session.isEmpty()) {
-				options.option(PostgresqlConnectionFactoryProvider.OPTIONS, session);
-			}
+			// the lexer reads '...' as the SQL standard does: whatever a role or database default says, every
+			// session starts that way (behind a transaction pooler the server's default, on since 9.1, applies)
+			session.put("standard_conforming_strings", "on");
+			options.option(PostgresqlConnectionFactoryProvider.OPTIONS, session);
 			options.option(ConnectionFactoryOptions.STATEMENT_TIMEOUT, settings.timeout());
 		}
 		options.option(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE, true);

@@ -103,7 +103,8 @@ public final class ParameterBinder {
 	 * @param nodeName the node, for error messages
 	 * @param maxBindValues the most values allowed
 	 * @return the bound statement
-	 * @throws ParameterBindingException when the number of values does not match the markers
+	 * @throws ParameterBindingException when the number of values does not match the markers, or a marker's number
+	 * is above {@code maxBindValues}
 	 */
 	public BoundStatement bindPositional(SqlTemplate template, List<?> values, String nodeName, int maxBindValues) {
 		if (template.hasNamedParameters()) {
@@ -111,6 +112,12 @@ public final class ParameterBinder {
 					+ template.parameterIndexes().keySet() + " but positional values were given", nodeName, null, null);
 		}
 		int expected = this.rules.reusableMarkers() ? template.maxPositional() : template.positionalMarkers();
+		if (this.rules.reusableMarkers() && expected > maxBindValues) {
+			throw new ParameterBindingException("Statement on node '" + nodeName + "' has a positional marker $"
+					+ ((expected == Integer.MAX_VALUE) ? "beyond " + Integer.MAX_VALUE : expected)
+					+ ", more than the " + maxBindValues + " bind values the node allows (max-bind-values)", nodeName,
+					null, null);
+		}
 		if (values.size() < expected) {
 			String missing = this.rules.reusableMarkers() ? "$" + (values.size() + 1) : "marker " + (values.size() + 1);
 			throw new ParameterBindingException("Missing value for positional parameter " + missing + " on node '"

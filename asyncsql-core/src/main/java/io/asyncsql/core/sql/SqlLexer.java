@@ -224,7 +224,13 @@ public final class SqlLexer {
 					}
 					else {
 						this.pos++;
-						return type;
+						int next = (quote == '\'' && SqlLexer.this.syntax.stringContinuation())
+								? continuation(this.pos) : -1;
+						if (next < 0) {
+							return type;
+						}
+						// the literal goes on after the gap, with the same escapes
+						this.pos = next + 1;
 					}
 				}
 				else {
@@ -234,6 +240,36 @@ public final class SqlLexer {
 			this.pos = this.length;
 			this.unterminated = true;
 			return type;
+		}
+
+		/*
+		 * Where a string literal continues (PostgreSQL's quotecontinue): after its closing quote, white space that
+		 * holds a newline, and -- comments each ended by a newline, then a quote. Returns the index of that quote, or
+		 * -1 when the literal ends here. A vertical tab counts as white space, as it does from PostgreSQL 16 on
+		 * (PostgreSQL 15 refuses the statement instead, so reading on never hides code).
+		 */
+		private int continuation(int from) {
+			boolean newline = false;
+			int i = from;
+			while (i < this.length) {
+				char c = this.sql.charAt(i);
+				if (c == '\n' || c == '\r') {
+					newline = true;
+					i++;
+				}
+				else if (c == ' ' || c == '\t' || c == '\f' || c == '\u000b') {
+					i++;
+				}
+				else if (c == '-' && at(i + 1) == '-') {
+					while (i < this.length && this.sql.charAt(i) != '\n' && this.sql.charAt(i) != '\r') {
+						i++;
+					}
+				}
+				else {
+					return (c == '\'' && newline) ? i : -1;
+				}
+			}
+			return -1;
 		}
 
 		private TokenType dollar() {

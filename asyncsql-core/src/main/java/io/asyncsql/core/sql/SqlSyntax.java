@@ -28,24 +28,28 @@ package io.asyncsql.core.sql;
  * @param unicodeWhitespace every control character and every Unicode space separator is white space and identifiers
  * follow Java's rules (H2); otherwise only ASCII white space separates tokens and every non-ASCII character may be
  * part of an identifier (PostgreSQL, MySQL)
+ * @param stringContinuation a string literal continues in the next quoted run when only white space holding a
+ * newline (and {@code --} comments) separates them, as in {@code 'a'}&#x23CE;{@code 'b'}, which is {@code 'ab'}; the
+ * run is read with the escapes of the literal it continues, so after {@code E'a'} a backslash escapes there too
+ * (PostgreSQL)
  */
 public record SqlSyntax(boolean dollarQuotes, boolean nestedBlockComments, boolean backslashEscapes,
 		boolean backtickIdentifiers, boolean hashComments, boolean doubleQuotedStrings,
 		boolean questionMarkPlaceholders, boolean executableComments, boolean escapeStrings, boolean unicodeEscapes,
 		boolean dashCommentNeedsSpace, boolean doubleSlashComments, boolean carriageReturnEndsLineComment,
-		boolean unicodeWhitespace) {
+		boolean unicodeWhitespace, boolean stringContinuation) {
 
 	/** PostgreSQL: dollar quotes, nested comments, {@code E'...'} and {@code U&'...'}, {@code ?} is a JSON operator. */
 	public static final SqlSyntax POSTGRESQL = new SqlSyntax(true, true, false, false, false, false, false, false,
-			true, true, false, false, true, false);
+			true, true, false, false, true, false, true);
 
 	/** MySQL and MariaDB with their default SQL mode. */
 	public static final SqlSyntax MYSQL = new SqlSyntax(false, false, true, true, true, true, true, true, false,
-			false, true, false, false, false);
+			false, true, false, false, false, false);
 
 	/** H2. */
 	public static final SqlSyntax H2 = new SqlSyntax(true, true, false, true, false, false, true, false, false, true,
-			false, true, true, true);
+			false, true, true, true, false);
 
 	/**
 	 * Creates rules from the first eight settings, with {@code E'...'} and {@code U&'...'} literals recognised and
@@ -64,7 +68,7 @@ public record SqlSyntax(boolean dollarQuotes, boolean nestedBlockComments, boole
 			boolean questionMarkPlaceholders, boolean executableComments) {
 		this(dollarQuotes, nestedBlockComments, backslashEscapes, backtickIdentifiers, hashComments,
 				doubleQuotedStrings, questionMarkPlaceholders, executableComments, true, true, false, false, false,
-				false);
+				false, false);
 	}
 
 }

@@ -68,7 +68,7 @@ public final class SqlTemplate {
 			}
 			else if (token.type() == TokenType.POSITIONAL_PARAMETER) {
 				positional++;
-				int position = token.text().startsWith("$") ? Integer.parseInt(token.text().substring(1)) : positional;
+				int position = token.text().startsWith("$") ? markerNumber(token.text()) : positional;
 				maxPositional = Math.max(maxPositional, position);
 				placeholders.add(placeholder(null, position, i));
 			}
@@ -95,6 +95,15 @@ public final class SqlTemplate {
 	 */
 	public static SqlTemplate parse(String sql, SqlLexer lexer) {
 		return new SqlTemplate(sql, lexer.tokenize(sql));
+	}
+
+	// the n of $n; a number beyond int (the binder refuses it) counts as Integer.MAX_VALUE rather than failing here
+	private static int markerNumber(String marker) {
+		long number = 0;
+		for (int i = 1; i < marker.length(); i++) {
+			number = Math.min(number * 10 + (marker.charAt(i) - '0'), Integer.MAX_VALUE);
+		}
+		return (int) number;
 	}
 
 	private Placeholder placeholder(String name, int position, int index) {
@@ -196,21 +205,87 @@ public final class SqlTemplate {
 		return -1;
 	}
 
+	/*
+	 * Statements end at a semicolon, except inside the bodies the server reads as part of one statement: the
+	 * BEGIN ATOMIC ... END body of CREATE [OR REPLACE] FUNCTION | PROCEDURE (where CASE ... END nests), and the
+	 * parenthesised action list of CREATE [OR REPLACE] RULE. As in psql, BEGIN, CASE and END count only outside
+	 * parentheses; a keyword used as a name (after AS or a dot) does not count.
+	 */
 	private int countStatements() {
 		int count = 0;
 		boolean content = false;
+		StatementBody body = new StatementBody();
 		for (SqlToken token : this.tokens) {
-			if (token.type() == TokenType.SEMICOLON) {
+			if (token.type() == TokenType.SEMICOLON && !body.holdsSemicolon()) {
 				if (content) {
 					count++;
 				}
 				content = false;
+				body = new StatementBody();
 			}
 			else if (token.type().isSignificant()) {
 				content = true;
+				body.next(token);
 			}
 		}
 		return content ? count + 1 : count;
+	}
+
+	/** Where a statement is, for {@link #countStatements()}. */
+	private static final class StatementBody {
+
+		private final List<String> head = new ArrayList<>(4);
+
+		private int parens;
+
+		private int atomicDepth;
+
+		private @Nullable SqlToken previous;
+
+		void next(SqlToken token) {
+			if (token.type() == TokenType.LEFT_PAREN) {
+				this.parens++;
+			}
+			else if (token.type() == TokenType.RIGHT_PAREN) {
+				this.parens = Math.max(0, this.parens - 1);
+			}
+			else if (token.type() == TokenType.WORD) {
+				String word = token.text().toUpperCase(Locale.ROOT);
+				if (this.head.size() < 4) {
+					this.head.add(word);
+				}
+				boolean asName = this.previous != null
+						&& (this.previous.isKeyword("AS") || ".".equals(this.previous.text()));
+				if (this.parens == 0 && !asName && creates("FUNCTION", "PROCEDURE")) {
+					if (word.equals("ATOMIC") && this.previous != null && this.previous.isKeyword("BEGIN")
+							&& this.atomicDepth == 0) {
+						this.atomicDepth = 1;
+					}
+					else if (word.equals("CASE") && this.atomicDepth > 0) {
+						this.atomicDepth++;
+					}
+					else if (word.equals("END") && this.atomicDepth > 0) {
+						this.atomicDepth--;
+					}
+				}
+			}
+			this.previous = token;
+		}
+
+		boolean holdsSemicolon() {
+			return this.atomicDepth > 0 || this.parens > 0 && creates("RULE");
+		}
+
+		// CREATE [OR REPLACE] <one of the kinds>
+		private boolean creates(String... kinds) {
+			if (this.head.isEmpty() || !this.head.get(0).equals("CREATE")) {
+				return false;
+			}
+			int kind = (this.head.size() > 2 && this.head.get(1).equals("OR") && this.head.get(2).equals("REPLACE")) ? 3
+					: 1;
+			return kind < this.head.size() && List.of(kinds).contains(this.head.get(kind));
+		}
+
 	}
 
 	// INTO, row locks, or a call that may write (a user-defined function, nextval, an advisory lock)

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.asyncsql.core.cache.BoundedLruCache;
+import io.asyncsql.core.sql.PostgresLiteral;
 import io.asyncsql.core.sql.SqlTemplate;
 import io.asyncsql.core.sql.SqlToken;
 import io.asyncsql.core.sql.StatementShape;
@@ -24,9 +25,13 @@ import org.jspecify.annotations.Nullable;
  * first statement is transaction control, {@link ValidationRule#TRANSACTION_CONTROL} is reported instead;</li>
  * <li>{@link ValidationRule#DANGEROUS_FUNCTION}: functions and clauses that sleep, read or write server files, run
  * programs or reach other servers, even with {@code allow-admin};</li>
+ * <li>{@link ValidationRule#LEXICAL_SETTING}: a change of a setting that decides how the server reads SQL text
+ * ({@code standard_conforming_strings}, {@code sql_mode}...), even with {@code allow-admin};</li>
  * <li>{@link ValidationRule#TRANSACTION_CONTROL}: {@code BEGIN}, {@code COMMIT}, {@code SAVEPOINT}...;</li>
  * <li>{@link ValidationRule#ADMIN_STATEMENT}: DDL, privileges, maintenance, session identity, also behind
- * {@code EXPLAIN ANALYZE} and PostgreSQL's table-creating {@code SELECT ... INTO}, unless {@code allow-admin};</li>
+ * {@code EXPLAIN ANALYZE} and PostgreSQL's table-creating {@code SELECT ... INTO}, and calls of server-administration
+ * and identity functions ({@code pg_terminate_backend}, {@code set_config('role', ...)}), unless
+ * {@code allow-admin};</li>
  * <li>{@link ValidationRule#INJECTION_TAUTOLOGY}: a condition of constants after {@code OR};</li>
  * <li>{@link ValidationRule#OBFUSCATED_KEYWORD}: a keyword split by a comment ({@code DR/**}{@code /OP}).</li>
  * </ol>
@@ -113,6 +118,10 @@ public final class QueryValidator {
 		Violation dangerous = findDangerous(words, start);
 		if (dangerous != null) {
 			return dangerous;
+		}
+		Violation lexical = findLexicalSetting(words, start);
+		if (lexical != null) {
+			return lexical;
 		}
 		if (isTransactionControl(words, start)) {
 			return transactionControl(words, start);
@@ -228,6 +237,140 @@ public final class QueryValidator {
 		return -1;
 	}
 
+	// ------------------------------------------------------------------ settings that change how SQL is read
+
+	private @Nullable Violation findLexicalSetting(StatementTokens words, int start) {
+		Set<String> settings = this.keywords.lexicalSettings();
+		if (settings.isEmpty()) {
+			return null;
+		}
+		if (words.isWord(start, "SET") || words.isWord(start, "RESET")) {
+			int assignment = assignmentOf(words, start, settings);
+			if (assignment >= 0) {
+				return lexical(words, assignment, words.word(start) + " " + settingAt(words, assignment).toLowerCase(Locale.ROOT));
+			}
+		}
+		for (int i = start; i < words.size(); i++) {
+			String name = words.name(i);
+			if (name == null) {
+				continue;
+			}
+			if (words.isCall(i) && this.keywords.settingFunctions().contains(name)) {
+				String setting = settingArgument(words, i);
+				if (setting == null || settings.contains(setting)) {
+					// the setting is named by a literal: its text stays out of the message
+					return lexical(words, i, name.toLowerCase(Locale.ROOT) + " of " + ((setting != null)
+							? "a setting" : "a setting that is not named by a literal"));
+				}
+			}
+			if (words.isWord(i, "UPDATE") && updatesSettingTable(words, i + 1)) {
+				return lexical(words, i, "an update of a table of server settings");
+			}
+		}
+		return null;
+	}
+
+	private static Violation lexical(StatementTokens words, int index, String what) {
+		return new Violation(ValidationRule.LEXICAL_SETTING, words.get(index).start(), what
+				+ ", which changes how the server reads SQL text (the validator could no longer see literals where the "
+				+ "server sees them)");
+	}
+
+	// the setting a setting function's first argument names, upper case, when that argument is a single literal
+	private static @Nullable String settingArgument(StatementTokens words, int call) {
+		int open = call + 1;
+		if (words.isWord(open, "UESCAPE")) {
+			open += 2;
+		}
+		if (words.type(open + 1) != TokenType.STRING) {
+			return null;
+		}
+		PostgresLiteral literal = PostgresLiteral.read(words.list(), open + 1);
+		if (literal == null || literal.value() == null || words.type(literal.lastToken() + 1) != TokenType.COMMA) {
+			return null;
+		}
+		return literal.value().trim().toUpperCase(Locale.ROOT);
+	}
+
+	private boolean updatesSettingTable(StatementTokens words, int target) {
+		int table = words.isWord(target, "ONLY") ? target + 1 : target;
+		if (words.type(table + 1) == TokenType.PUNCTUATION && ".".equals(words.get(table + 1).text())) {
+			table += 2;
+		}
+		return words.nameIn(table, this.keywords.settingTables());
+	}
+
+	// in a SET or RESET statement, where the first assignment of a lexical setting to a value not known safe starts
+	private int assignmentOf(StatementTokens words, int start, Set<String> settings) {
+		int depth = 0;
+		boolean assignmentStart = true;
+		for (int i = start + 1; i < words.size(); i++) {
+			TokenType type = words.type(i);
+			if (assignmentStart) {
+				assignmentStart = false;
+				String setting = settingAt(words, i);
+				if (settings.contains(setting) && !(words.isWord(start, "SET") && safeValue(words, i))) {
+					return i;
+				}
+				if ("STATEMENT".equals(setting)) {
+					// MariaDB: SET STATEMENT a = 1, b = 2 FOR ...
+					assignmentStart = true;
+					continue;
+				}
+			}
+			if (type == TokenType.LEFT_PAREN) {
+				depth++;
+			}
+			else if (type == TokenType.RIGHT_PAREN) {
+				depth--;
+			}
+			else if (type == TokenType.COMMA && depth == 0) {
+				assignmentStart = true;
+			}
+		}
+		return -1;
+	}
+
+	// the value assigned after "=", ":=", "TO", NAMES or CHARACTER SET is a word or a literal whose items are all safe
+	private boolean safeValue(StatementTokens words, int assignment) {
+		Set<String> safe = this.keywords.safeLexicalValues();
+		int value = -1;
+		for (int i = assignment; i < words.size() && i < assignment + 6; i++) {
+			String text = words.get(i).text();
+			if (words.isWord(i, "NAMES") || words.isWord(i, "TO") || text.equals("=") || text.equals(":=")
+					|| words.isWord(i, "SET") && words.isWord(i - 1, "CHARACTER")) {
+				value = i + 1;
+				break;
+			}
+		}
+		if (safe.isEmpty() || value < 0) {
+			return false;
+		}
+		TokenType after = words.type(value + 1);
+		boolean alone = after == TokenType.WHITESPACE || after == TokenType.COMMA || words.isWord(value + 1, "FOR")
+				|| words.isWord(value + 1, "COLLATE");
+		if (!alone) {
+			return false;
+		}
+		if (words.type(value) == TokenType.WORD) {
+			return safe.contains(words.word(value));
+		}
+		if (words.type(value) != TokenType.STRING) {
+			return false;
+		}
+		for (String item : IdentifierText.stringContent(words.get(value)).split(",", -1)) {
+			if (!safe.contains(item.trim().toUpperCase(Locale.ROOT))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static String settingAt(StatementTokens words, int assignment) {
+		String setting = assignedSetting(words, assignment);
+		return (setting != null) ? setting : "";
+	}
+
 	// ------------------------------------------------------------------ administrative statements
 
 	private @Nullable Violation findAdmin(StatementTokens words, int start) {
@@ -239,7 +382,7 @@ public final class QueryValidator {
 			keyword = words.word(statement);
 		}
 		if (keyword == null) {
-			return null;
+			return findAdminCall(words, start);
 		}
 		if (this.keywords.adminStatements().contains(keyword)) {
 			return admin(words, statement, "administrative statement " + keyword);
@@ -257,6 +400,27 @@ public final class QueryValidator {
 			int into = selectInto(words, statement);
 			if (into >= 0) {
 				return admin(words, into, "SELECT ... INTO, which creates a table");
+			}
+		}
+		return findAdminCall(words, start);
+	}
+
+	// a server-administration function, or a setting function changing who the session is
+	private @Nullable Violation findAdminCall(StatementTokens words, int start) {
+		for (int i = start; i < words.size(); i++) {
+			String name = words.name(i);
+			if (name == null || !words.isCall(i)) {
+				continue;
+			}
+			if (this.keywords.isAdminFunction(name)) {
+				return admin(words, i, "function " + name.toLowerCase(Locale.ROOT) + ", which administers the server");
+			}
+			if (this.keywords.settingFunctions().contains(name)) {
+				String setting = settingArgument(words, i);
+				if (setting != null && this.keywords.identitySettings().contains(setting)) {
+					return admin(words, i, name.toLowerCase(Locale.ROOT)
+							+ " of a setting that changes who the session is, which needs allow-admin");
+				}
 			}
 		}
 		return null;

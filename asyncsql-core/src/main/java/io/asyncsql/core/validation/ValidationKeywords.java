@@ -30,8 +30,18 @@ public final class ValidationKeywords {
 		.transactionPhrases("START TRANSACTION", "SET TRANSACTION", "SET SESSION CHARACTERISTICS",
 				"PREPARE TRANSACTION")
 		.dangerousFunctions("PG_READ_FILE", "PG_READ_BINARY_FILE", "PG_STAT_FILE", "LO_IMPORT", "LO_EXPORT",
-				"PG_TERMINATE_BACKEND", "PG_CANCEL_BACKEND", "PG_RELOAD_CONF", "PG_ROTATE_LOGFILE", "PG_PROMOTE",
 				"PG_LOGDIR_LS", "PG_FILE_WRITE", "PG_FILE_RENAME", "PG_FILE_UNLINK", "PG_FILE_SYNC", "TS_STAT")
+		.adminFunctions("PG_TERMINATE_BACKEND", "PG_CANCEL_BACKEND", "PG_RELOAD_CONF", "PG_ROTATE_LOGFILE",
+				"PG_ROTATE_LOGFILE_OLD", "PG_PROMOTE", "PG_LOG_BACKEND_MEMORY_CONTEXTS", "PG_SWITCH_WAL",
+				"PG_SWITCH_XLOG", "PG_START_BACKUP", "PG_STOP_BACKUP", "PG_BACKUP_START", "PG_BACKUP_STOP",
+				"PG_DROP_REPLICATION_SLOT", "PG_REPLICATION_SLOT_ADVANCE", "PG_IMPORT_SYSTEM_COLLATIONS", "LO_UNLINK",
+				"PG_STAT_STATEMENTS_RESET")
+		.adminFunctionPrefixes("PG_STAT_RESET", "PG_CREATE_", "PG_COPY_", "PG_REPLICATION_ORIGIN_", "PG_LOGICAL_",
+				"PG_WAL_REPLAY_", "PG_XLOG_REPLAY_")
+		.lexicalSettings("STANDARD_CONFORMING_STRINGS", "BACKSLASH_QUOTE", "CLIENT_ENCODING", "NAMES")
+		.settingFunctions("SET_CONFIG")
+		.identitySettings("ROLE", "SESSION_AUTHORIZATION")
+		.settingTables("PG_SETTINGS")
 		.dangerousFunctionPrefixes("PG_SLEEP", "PG_LS_", "DBLINK", "QUERY_TO_XML")
 		.untrustedLanguages("C", "INTERNAL", "PLPYTHONU", "PLPYTHON2U", "PLPYTHON3U", "PLPERLU", "PLTCLU")
 		.fileStatements("COPY")
@@ -49,7 +59,18 @@ public final class ValidationKeywords {
 		.transactionStatements("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "XA")
 		.transactionPhrases("START TRANSACTION", "SET TRANSACTION", "SET SESSION TRANSACTION")
 		.transactionSettings("AUTOCOMMIT")
-		.dangerousFunctions("SLEEP", "BENCHMARK", "LOAD_FILE", "SYS_EXEC", "SYS_EVAL", "SYS_GET", "SYS_SET")
+		.dangerousFunctions("SLEEP", "BENCHMARK", "LOAD_FILE", "SYS_EXEC", "SYS_EVAL", "SYS_GET", "SYS_SET",
+				"MASTER_POS_WAIT", "SOURCE_POS_WAIT", "MASTER_GTID_WAIT", "WAIT_FOR_EXECUTED_GTID_SET",
+				"WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS")
+		.lexicalSettings("SQL_MODE", "NAMES", "CHARACTER", "CHARSET", "CHARACTER_SET_CLIENT",
+				"CHARACTER_SET_CONNECTION")
+		// single-byte or UTF-8 character sets, and SQL modes that keep backslash escapes and "..." strings
+		.safeLexicalValues("", "UTF8", "UTF8MB3", "UTF8MB4", "LATIN1", "ASCII", "STRICT_TRANS_TABLES",
+				"STRICT_ALL_TABLES", "NO_ZERO_DATE", "NO_ZERO_IN_DATE", "ERROR_FOR_DIVISION_BY_ZERO",
+				"NO_ENGINE_SUBSTITUTION", "ONLY_FULL_GROUP_BY", "NO_AUTO_VALUE_ON_ZERO", "TRADITIONAL",
+				"PIPES_AS_CONCAT", "IGNORE_SPACE", "HIGH_NOT_PRECEDENCE", "NO_UNSIGNED_SUBTRACTION",
+				"PAD_CHAR_TO_FULL_LENGTH", "REAL_AS_FLOAT", "ALLOW_INVALID_DATES", "NO_AUTO_CREATE_USER",
+				"SIMULTANEOUS_ASSIGNMENT", "TIME_ROUND_FRACTIONAL", "EMPTY_STRING_IS_NULL", "NO_DIR_IN_CREATE")
 		.dangerousStatements("LOAD DATA", "LOAD XML")
 		.dangerousPhrases("INTO OUTFILE", "INTO DUMPFILE", "SONAME")
 		.orOperators("||")
@@ -64,11 +85,12 @@ public final class ValidationKeywords {
 				"SET MAX_MEMORY_UNDO", "SET MAX_OPERATION_MEMORY", "SET THROTTLE", "SET TRACE_LEVEL_FILE",
 				"SET TRACE_LEVEL_SYSTEM_OUT", "SET TRACE_MAX_FILE_SIZE", "SET REFERENTIAL_INTEGRITY",
 				"SET RETENTION_TIME", "SET COMPRESS_LOB", "SET DEFAULT_TABLE_TYPE", "SET IGNORECASE", "SET CREATE_BUILD",
-				"SET LOG", "SET MODE")
+				"SET LOG")
 		.transactionStatements("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 		.transactionPhrases("START TRANSACTION", "SET AUTOCOMMIT", "SET SESSION CHARACTERISTICS", "PREPARE COMMIT")
-		.dangerousFunctions("FILE_READ", "FILE_WRITE", "CSVREAD", "CSVWRITE", "LINK_SCHEMA", "CANCEL_SESSION",
-				"ABORT_SESSION")
+		.dangerousFunctions("FILE_READ", "FILE_WRITE", "CSVREAD", "CSVWRITE", "LINK_SCHEMA")
+		.adminFunctions("CANCEL_SESSION", "ABORT_SESSION")
+		.lexicalSettings("MODE")
 		.dangerousStatements("CREATE ALIAS", "CREATE FORCE ALIAS", "CREATE TRIGGER", "CREATE FORCE TRIGGER",
 				"SET DATABASE_EVENT_LISTENER", "SET JAVA_OBJECT_SERIALIZER")
 		.dangerousPhrases("LINKED TABLE")
@@ -103,6 +125,20 @@ public final class ValidationKeywords {
 
 	private final Set<String> orOperators;
 
+	private final Set<String> adminFunctions;
+
+	private final Set<String> adminFunctionPrefixes;
+
+	private final Set<String> lexicalSettings;
+
+	private final Set<String> settingFunctions;
+
+	private final Set<String> identitySettings;
+
+	private final Set<String> settingTables;
+
+	private final Set<String> safeLexicalValues;
+
 	private ValidationKeywords(Builder builder) {
 		this.adminStatements = Set.copyOf(builder.adminStatements);
 		this.adminPhrases = List.copyOf(builder.adminPhrases);
@@ -118,6 +154,13 @@ public final class ValidationKeywords {
 		this.untrustedLanguages = Set.copyOf(builder.untrustedLanguages);
 		this.fileStatements = Set.copyOf(builder.fileStatements);
 		this.orOperators = Set.copyOf(builder.orOperators);
+		this.adminFunctions = Set.copyOf(builder.adminFunctions);
+		this.adminFunctionPrefixes = Set.copyOf(builder.adminFunctionPrefixes);
+		this.lexicalSettings = Set.copyOf(builder.lexicalSettings);
+		this.settingFunctions = Set.copyOf(builder.settingFunctions);
+		this.identitySettings = Set.copyOf(builder.identitySettings);
+		this.settingTables = Set.copyOf(builder.settingTables);
+		this.safeLexicalValues = Set.copyOf(builder.safeLexicalValues);
 	}
 
 	/**
@@ -224,20 +267,92 @@ public final class ValidationKeywords {
 	}
 
 	/**
-	 * Whether a function name (upper case) is one of the dangerous functions.
-	 * @param name the function name in upper case
-	 * @return {@code true} when calling it is never allowed
+	 * Functions that administer the server or change the session's identity, by exact name, such as
+	 * {@code pg_terminate_backend} or {@code pg_stat_reset}: allowed only with {@code allow-admin}.
+	 * @return the function names
 	 */
-	public boolean isDangerousFunction(String name) {
-		if (this.dangerousFunctions.contains(name)) {
-			return true;
-		}
-		for (String prefix : this.dangerousFunctionPrefixes) {
+	public Set<String> adminFunctions() {
+		return this.adminFunctions;
+	}
+
+	/** @return administrative functions by prefix, such as {@code PG_STAT_RESET} or {@code PG_REPLICATION_ORIGIN_} */
+	public Set<String> adminFunctionPrefixes() {
+		return this.adminFunctionPrefixes;
+	}
+
+	/**
+	 * Settings that change how the server reads SQL text ({@code standard_conforming_strings}, MySQL's
+	 * {@code sql_mode}, a client character set, H2's {@code MODE}): the validator could no longer see literals where
+	 * the server sees them, so setting one ({@code SET}, {@code RESET}, a setting function, an update of a setting
+	 * table) is never allowed, not even with {@code allow-admin}.
+	 * @return the setting names
+	 */
+	public Set<String> lexicalSettings() {
+		return this.lexicalSettings;
+	}
+
+	/**
+	 * Functions whose first argument names a setting they change, such as PostgreSQL's {@code set_config}. A call
+	 * whose setting is not a literal is read as one that changes a {@linkplain #lexicalSettings() lexical setting}.
+	 * @return the function names
+	 */
+	public Set<String> settingFunctions() {
+		return this.settingFunctions;
+	}
+
+	/**
+	 * Settings that change who the session is, such as PostgreSQL's {@code role}: changing one through a
+	 * {@linkplain #settingFunctions() setting function} is administrative, like {@code SET ROLE}.
+	 * @return the setting names
+	 */
+	public Set<String> identitySettings() {
+		return this.identitySettings;
+	}
+
+	/**
+	 * Tables whose update changes settings, such as PostgreSQL's {@code pg_settings}; updating one is never allowed.
+	 * @return the table names
+	 */
+	public Set<String> settingTables() {
+		return this.settingTables;
+	}
+
+	/**
+	 * Values a {@code SET} of a {@linkplain #lexicalSettings() lexical setting} may give, because with them the
+	 * server reads SQL text as the validator does: a UTF-8 or single-byte character set, MySQL SQL modes other than
+	 * {@code ANSI_QUOTES}, {@code NO_BACKSLASH_ESCAPES} and the modes that include them. A value is a literal or a
+	 * word; a literal may list several, each of which must be safe. Empty where no value is safe.
+	 * @return the values, upper case
+	 */
+	public Set<String> safeLexicalValues() {
+		return this.safeLexicalValues;
+	}
+
+	/**
+	 * Whether a function name (upper case) is one of the administrative functions.
+	 * @param name the function name in upper case
+	 * @return {@code true} when calling it needs {@code allow-admin}
+	 */
+	public boolean isAdminFunction(String name) {
+		return this.adminFunctions.contains(name) || hasPrefix(name, this.adminFunctionPrefixes);
+	}
+
+	private static boolean hasPrefix(String name, Set<String> prefixes) {
+		for (String prefix : prefixes) {
 			if (name.startsWith(prefix)) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether a function name (upper case) is one of the dangerous functions.
+	 * @param name the function name in upper case
+	 * @return {@code true} when calling it is never allowed
+	 */
+	public boolean isDangerousFunction(String name) {
+		return this.dangerousFunctions.contains(name) || hasPrefix(name, this.dangerousFunctionPrefixes);
 	}
 
 	/**
@@ -273,6 +388,20 @@ public final class ValidationKeywords {
 		private final Set<String> fileStatements = new LinkedHashSet<>();
 
 		private final Set<String> orOperators = new LinkedHashSet<>();
+
+		private final Set<String> adminFunctions = new LinkedHashSet<>();
+
+		private final Set<String> adminFunctionPrefixes = new LinkedHashSet<>();
+
+		private final Set<String> lexicalSettings = new LinkedHashSet<>();
+
+		private final Set<String> settingFunctions = new LinkedHashSet<>();
+
+		private final Set<String> identitySettings = new LinkedHashSet<>();
+
+		private final Set<String> settingTables = new LinkedHashSet<>();
+
+		private final Set<String> safeLexicalValues = new LinkedHashSet<>();
 
 		private Builder() {
 		}
@@ -412,6 +541,76 @@ public final class ValidationKeywords {
 		public Builder orOperators(String... operators) {
 			this.orOperators.addAll(Arrays.asList(operators));
 			return this;
+		}
+
+		/**
+		 * Adds administrative functions, by exact name.
+		 * @param names the function names
+		 * @return this builder
+		 * @see ValidationKeywords#adminFunctions()
+		 */
+		public Builder adminFunctions(String... names) {
+			return words(this.adminFunctions, names);
+		}
+
+		/**
+		 * Adds administrative functions, by prefix.
+		 * @param prefixes the name prefixes
+		 * @return this builder
+		 * @see ValidationKeywords#adminFunctionPrefixes()
+		 */
+		public Builder adminFunctionPrefixes(String... prefixes) {
+			return words(this.adminFunctionPrefixes, prefixes);
+		}
+
+		/**
+		 * Adds settings that change how the server reads SQL text.
+		 * @param settings setting names such as {@code "STANDARD_CONFORMING_STRINGS"}
+		 * @return this builder
+		 * @see ValidationKeywords#lexicalSettings()
+		 */
+		public Builder lexicalSettings(String... settings) {
+			return words(this.lexicalSettings, settings);
+		}
+
+		/**
+		 * Adds functions whose first argument names the setting they change.
+		 * @param names function names such as {@code "SET_CONFIG"}
+		 * @return this builder
+		 * @see ValidationKeywords#settingFunctions()
+		 */
+		public Builder settingFunctions(String... names) {
+			return words(this.settingFunctions, names);
+		}
+
+		/**
+		 * Adds settings that change who the session is.
+		 * @param settings setting names such as {@code "ROLE"}
+		 * @return this builder
+		 * @see ValidationKeywords#identitySettings()
+		 */
+		public Builder identitySettings(String... settings) {
+			return words(this.identitySettings, settings);
+		}
+
+		/**
+		 * Adds tables whose update changes settings.
+		 * @param tables table names such as {@code "PG_SETTINGS"}
+		 * @return this builder
+		 * @see ValidationKeywords#settingTables()
+		 */
+		public Builder settingTables(String... tables) {
+			return words(this.settingTables, tables);
+		}
+
+		/**
+		 * Adds values a lexical setting may be given.
+		 * @param values values such as {@code "UTF8MB4"}
+		 * @return this builder
+		 * @see ValidationKeywords#safeLexicalValues()
+		 */
+		public Builder safeLexicalValues(String... values) {
+			return words(this.safeLexicalValues, values);
 		}
 
 		/** @return the keywords */

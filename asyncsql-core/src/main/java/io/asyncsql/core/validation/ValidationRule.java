@@ -28,6 +28,15 @@ public enum ValidationRule {
 	DANGEROUS_FUNCTION(null),
 
 	/**
+	 * A statement that changes how the server reads SQL text: {@code SET}, {@code RESET} or {@code set_config} of
+	 * {@code standard_conforming_strings}, {@code backslash_quote} or {@code client_encoding} (or {@code set_config}
+	 * of a setting that is not a literal), an update of {@code pg_settings}; MySQL's {@code sql_mode} and client
+	 * character sets; H2's {@code MODE}. The validator would no longer see literals where the server sees them, so
+	 * it is never allowed, not even with {@code allow-admin}.
+	 */
+	LEXICAL_SETTING(null),
+
+	/**
 	 * A classic injection signature: a condition made only of constants after {@code OR}, such as {@code OR 1=1},
 	 * {@code OR 'a'='a'} or {@code OR TRUE}.
 	 */

@@ -206,4 +206,44 @@ class SqlLexerTests {
 				"NUMBER:2e10", "COMMA:,", "NUMBER:3.5E-2", "WORD:x");
 	}
 
+
+	@Test
+	void anEscapeStringContinuesAcrossANewlineWithItsEscapes() {
+		// E'a' and the run after the newline are one literal, so \' there is a quote: the server runs pg_sleep
+		String sql = "SELECT 1 WHERE 1 = 1 AND E'a'\n'\\'' <> '' AND 1=(SELECT 1 FROM pg_sleep(2)) -- '";
+		assertThat(significant(this.postgres, sql)).containsSequence("WORD:AND", "STRING:E'a'\n'\\''", "OPERATOR:<>",
+				"STRING:''", "WORD:AND").contains("WORD:pg_sleep");
+		// a line comment may stand in the gap; without a newline, or with a block comment, there is no continuation
+		assertThat(significant(this.postgres, "SELECT 'a' -- it's\n 'b', 'c' 'd'")).containsExactly("WORD:SELECT",
+				"STRING:'a' -- it's\n 'b'", "COMMA:,", "STRING:'c'", "STRING:'d'");
+		assertThat(significant(this.postgres, "SELECT 'a' /* */\n'b'")).containsExactly("WORD:SELECT", "STRING:'a'",
+				"STRING:'b'");
+		// MySQL and H2 have no such rule
+		assertThat(significant(this.h2, "SELECT 'a'\n'b'")).containsExactly("WORD:SELECT", "STRING:'a'", "STRING:'b'");
+	}
+
+	@Test
+	void literalValuesAreReadAsPostgresReadsThem() {
+		assertThat(value("SELECT E'a'\n'\\''")).isEqualTo("a'");
+		assertThat(value("SELECT 'a' -- x\n'b'")).isEqualTo("ab");
+		assertThat(value("SELECT U&'d!0061t!+000061' UESCAPE '!'")).isEqualTo("data");
+		assertThat(value("SELECT U&'\\D83D\\DE00'")).isEqualTo("\uD83D\uDE00");
+		assertThat(value("SELECT E'\\303\\251\\x41\\u00e9\\q'")).isEqualTo("\u00e9A\u00e9q");
+		assertThat(value("SELECT X'1F'")).isEqualTo("00011111");
+		assertThat(value("SELECT $t$ it's $t$")).isEqualTo(" it's ");
+		// what the server refuses
+		assertThat(value("SELECT E'\\0'")).isNull();
+		assertThat(value("SELECT E'\\u12'")).isNull();
+		assertThat(value("SELECT U&'!' UESCAPE '+'")).isNull();
+		assertThat(value("SELECT B'012'")).isNull();
+	}
+
+	private String value(String sql) {
+		List<SqlToken> words = this.postgres.tokenize(sql).tokens().stream().filter(t -> t.type().isSignificant()).toList();
+		PostgresLiteral literal = PostgresLiteral.read(words, 1);
+		assertThat(literal).isNotNull();
+		assertThat(literal.lastToken()).isEqualTo(words.size() - 1);
+		return literal.value();
+	}
+
 }

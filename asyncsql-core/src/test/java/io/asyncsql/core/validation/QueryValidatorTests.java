@@ -83,8 +83,9 @@ class QueryValidatorTests {
 	@Test
 	void ruleIdsAreStable() {
 		assertThat(ValidationRule.values()).extracting(ValidationRule::id).containsExactly("multiple_statements",
-				"unterminated_literal", "transaction_control", "admin_statement", "dangerous_function",
-				"injection_tautology", "obfuscated_keyword", "sql_too_long", "nul_character");
+				"unterminated_literal", "transaction_control", "admin_statement", "dangerous_function", "lexical_setting",
+				"injection_tautology", "obfuscated_keyword", "sql_too_long", "nul_character",
+				"session_state");
 		assertThat(ValidationRule.ADMIN_STATEMENT.allowedBy()).isEqualTo("allow-admin: true");
 		assertThat(ValidationRule.DANGEROUS_FUNCTION.allowedBy()).isNull();
 	}
