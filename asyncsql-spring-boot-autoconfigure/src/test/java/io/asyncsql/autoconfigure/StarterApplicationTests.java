@@ -21,6 +21,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -118,6 +119,23 @@ class StarterApplicationTests {
 		assertThat(saved.id()).isNotNull();
 		assertThat(this.customers.findByName("ada").collectList().block(WAIT)).containsExactly(saved);
 		assertThat(this.orders.execute("SELECT name FROM customers").block(WAIT).one()).containsEntry("name", "ada");
+	}
+
+	@Test
+	void repositoryWritesInsideANodeTransactionRollBackWithIt() {
+		assertThatThrownBy(() -> this.orders
+			.inTransaction(tx -> tx.execute("INSERT INTO orders (id, total) VALUES (9, 1.00)")
+				.then(this.customers.save(new Customer(null, "grace")))
+				.then(Mono.error(new IllegalStateException("payment declined"))))
+			.blockLast(WAIT)).hasMessage("payment declined");
+		assertThat(schema.scalar("SELECT count(*) FROM customers")).isEqualTo(0L);
+		assertThat(schema.scalar("SELECT count(*) FROM orders")).isEqualTo(0L);
+
+		this.orders.inTransaction(tx -> tx.execute("INSERT INTO orders (id, total) VALUES (9, 1.00)")
+			.then(this.customers.save(new Customer(null, "grace")))
+			.then(this.customers.count())).blockLast(WAIT);
+		assertThat(schema.scalar("SELECT count(*) FROM customers")).isEqualTo(1L);
+		assertThat(schema.scalar("SELECT count(*) FROM orders")).isEqualTo(1L);
 	}
 
 }

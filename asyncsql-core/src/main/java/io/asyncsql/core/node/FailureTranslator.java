@@ -221,14 +221,8 @@ final class FailureTranslator {
 	}
 
 	private static int vendorCode(Throwable failure) {
-		Throwable current = failure;
-		for (int depth = 0; current != null && depth < 16; depth++) {
-			if (current instanceof R2dbcException r2dbc) {
-				return r2dbc.getErrorCode();
-			}
-			current = current.getCause();
-		}
-		return 0;
+		R2dbcException r2dbc = firstR2dbc(failure);
+		return (r2dbc != null) ? r2dbc.getErrorCode() : 0;
 	}
 
 	/**
