@@ -30,11 +30,12 @@ import java.util.regex.Pattern;
  * default 65,535
  * @param pooler the connection pooler between the node and its server; default {@link Pooler#NONE};
  * {@link Pooler#TRANSACTION} needs PostgreSQL
+ * @param readReplicas read replicas and how reads use them; default {@link ReadReplicas#NONE}; PostgreSQL only
  */
 public record NodeSettings(String name, ConnectionSettings connection, TransactionMode transactionMode,
 		boolean validateQueries, boolean allowAdmin, Duration timeout, RetryConfig retry, PoolSettings pool,
 		boolean sharePool, Map<String, String> parameterTypes, Duration transactionTimeout, int maxSqlLength,
-		int maxBindValues, Pooler pooler) {
+		int maxBindValues, Pooler pooler, ReadReplicas readReplicas) {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
@@ -75,6 +76,11 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 		}
 		parameterTypes = (parameterTypes != null) ? Map.copyOf(parameterTypes) : Map.of();
 		Objects.requireNonNull(pooler, "pooler");
+		Objects.requireNonNull(readReplicas, "readReplicas");
+		if (!readReplicas.replicas().isEmpty() && connection.databaseType() != DatabaseType.POSTGRESQL) {
+			throw new IllegalArgumentException("replicas are PostgreSQL streaming standbys, but the node's database-type "
+					+ "is " + connection.databaseType().id());
+		}
 		if (pooler == Pooler.TRANSACTION && connection.databaseType() != DatabaseType.POSTGRESQL) {
 			throw new IllegalArgumentException("pooler transaction is for PostgreSQL behind a transaction-pooling proxy "
 					+ "such as PgBouncer, but the node's database-type is " + connection.databaseType().id());
@@ -148,6 +154,14 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 
 		private Pooler pooler = Pooler.NONE;
 
+		private java.util.List<ConnectionSettings> replicas = java.util.List.of();
+
+		private @org.jspecify.annotations.Nullable ReadRouting readRouting;
+
+		private Duration maxReplicaLag = ReadReplicas.DEFAULT_MAX_LAG;
+
+		private boolean readYourWrites;
+
 		private Builder(String name) {
 			this.name = name;
 		}
@@ -167,6 +181,10 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 			this.maxSqlLength = from.maxSqlLength;
 			this.maxBindValues = from.maxBindValues;
 			this.pooler = from.pooler;
+			this.replicas = from.readReplicas.replicas();
+			this.readRouting = from.readReplicas.replicas().isEmpty() ? null : from.readReplicas.routing();
+			this.maxReplicaLag = from.readReplicas.maxLag();
+			this.readYourWrites = from.readReplicas.readYourWrites();
 		}
 
 		public Builder name(String name) {
@@ -245,6 +263,46 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 		}
 
 		/**
+		 * Sets the read replicas (PostgreSQL streaming standbys).
+		 * @param replicas the replicas; default none
+		 * @return this builder
+		 */
+		public Builder replicas(java.util.List<ConnectionSettings> replicas) {
+			this.replicas = replicas;
+			return this;
+		}
+
+		/**
+		 * Sets where reads go.
+		 * @param readRouting default {@link ReadRouting#REPLICA} when replicas are set, else {@link ReadRouting#PRIMARY}
+		 * @return this builder
+		 */
+		public Builder readRouting(ReadRouting readRouting) {
+			this.readRouting = readRouting;
+			return this;
+		}
+
+		/**
+		 * Sets the largest replay lag a replica may have and still serve reads.
+		 * @param maxReplicaLag default 5 s
+		 * @return this builder
+		 */
+		public Builder maxReplicaLag(Duration maxReplicaLag) {
+			this.maxReplicaLag = maxReplicaLag;
+			return this;
+		}
+
+		/**
+		 * Sets whether a read after this node's own write only goes to a replica that has replayed it.
+		 * @param readYourWrites default {@code false}
+		 * @return this builder
+		 */
+		public Builder readYourWrites(boolean readYourWrites) {
+			this.readYourWrites = readYourWrites;
+			return this;
+		}
+
+		/**
 		 * Builds the settings.
 		 * @return the settings
 		 * @throws IllegalArgumentException when a value is out of range
@@ -253,7 +311,18 @@ public record NodeSettings(String name, ConnectionSettings connection, Transacti
 		public NodeSettings build() {
 			return new NodeSettings(this.name, this.connection, this.transactionMode, this.validateQueries,
 					this.allowAdmin, this.timeout, this.retry, this.pool, this.sharePool, this.parameterTypes,
-					this.transactionTimeout, this.maxSqlLength, this.maxBindValues, this.pooler);
+					this.transactionTimeout, this.maxSqlLength, this.maxBindValues, this.pooler, readReplicas());
+		}
+
+		private ReadReplicas readReplicas() {
+			if ((this.replicas == null || this.replicas.isEmpty()) && !this.readYourWrites
+					&& this.maxReplicaLag.equals(ReadReplicas.DEFAULT_MAX_LAG)) {
+				return ReadReplicas.NONE;
+			}
+			java.util.List<ConnectionSettings> all = (this.replicas != null) ? this.replicas : java.util.List.of();
+			ReadRouting routing = (this.readRouting != null) ? this.readRouting
+					: all.isEmpty() ? ReadRouting.PRIMARY : ReadRouting.REPLICA;
+			return new ReadReplicas(all, routing, this.maxReplicaLag, this.readYourWrites);
 		}
 
 	}

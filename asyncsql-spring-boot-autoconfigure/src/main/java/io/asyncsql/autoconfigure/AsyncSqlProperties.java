@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.Pooler;
+import io.asyncsql.core.ReadRouting;
 import io.asyncsql.core.SslMode;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.locking.ConflictResolution;
@@ -312,6 +313,62 @@ public class AsyncSqlProperties {
 		private @Nullable String connectionFactory;
 
 		/**
+		 * Read replicas (PostgreSQL streaming standbys), each with host and port or a url; database, username and
+		 * password default to the node's.
+		 */
+		private List<Replica> replicas = new ArrayList<>();
+
+		/**
+		 * Where read-only statements outside transactions go: primary or replica. Default: replica when replicas are
+		 * configured.
+		 */
+		private @Nullable ReadRouting readRouting;
+
+		/**
+		 * The largest replay lag a replica may have and still serve reads; a replica further behind is skipped until
+		 * it catches up. Default: 5s.
+		 */
+		private @Nullable Duration maxReplicaLag;
+
+		/**
+		 * Whether a read after this node's own write goes to a replica only once the replica has replayed that write
+		 * (else to the primary). Default: false.
+		 */
+		private boolean readYourWrites;
+
+		public List<Replica> getReplicas() {
+			return this.replicas;
+		}
+
+		public void setReplicas(List<Replica> replicas) {
+			this.replicas = replicas;
+		}
+
+		public @Nullable ReadRouting getReadRouting() {
+			return this.readRouting;
+		}
+
+		public void setReadRouting(@Nullable ReadRouting readRouting) {
+			this.readRouting = readRouting;
+		}
+
+		public @Nullable Duration getMaxReplicaLag() {
+			return this.maxReplicaLag;
+		}
+
+		public void setMaxReplicaLag(@Nullable Duration maxReplicaLag) {
+			this.maxReplicaLag = maxReplicaLag;
+		}
+
+		public boolean isReadYourWrites() {
+			return this.readYourWrites;
+		}
+
+		public void setReadYourWrites(boolean readYourWrites) {
+			this.readYourWrites = readYourWrites;
+		}
+
+		/**
 		 * The connection pooler between the node and its PostgreSQL server: none, or transaction for a
 		 * transaction-pooling proxy such as PgBouncer with pool_mode = transaction (unnamed statements, no session
 		 * parameters, statement timeouts by cancel request, session-state statements refused). Default: none.
@@ -420,6 +477,91 @@ public class AsyncSqlProperties {
 	 * Retry of transient failures. Delay n is min(initial-delay * exponential-base^n, max-delay), varied by
 	 * +/-25% with jitter.
 	 */
+	/**
+	 * One read replica of a node.
+	 */
+	public static class Replica {
+
+		/**
+		 * An R2DBC URL of the replica, instead of host and port.
+		 */
+		private @Nullable String url;
+
+		/**
+		 * The replica's host.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * The replica's port. Default: the node's port, else 5432.
+		 */
+		private @Nullable Integer port;
+
+		/**
+		 * The database name. Default: the node's.
+		 */
+		private @Nullable String database;
+
+		/**
+		 * The user. Default: the node's, with its password.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * The password. Masked wherever configuration is shown.
+		 */
+		private @Nullable String password;
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
+		}
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public @Nullable String getDatabase() {
+			return this.database;
+		}
+
+		public void setDatabase(@Nullable String database) {
+			this.database = database;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+	}
+
 	public static class Retry {
 
 		/**

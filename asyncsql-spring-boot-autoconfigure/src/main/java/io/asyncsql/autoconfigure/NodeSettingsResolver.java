@@ -2,7 +2,9 @@ package io.asyncsql.autoconfigure;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -14,6 +16,8 @@ import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
 import io.asyncsql.core.Pooler;
+import io.asyncsql.core.ReadReplicas;
+import io.asyncsql.core.ReadRouting;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.RetryConfig;
 import io.asyncsql.core.SecretMasking;
@@ -74,6 +78,12 @@ final class NodeSettingsResolver {
 			.retry(retry(prefix, node))
 			.pool(pool)
 			.pooler(pooler(prefix, node, connection.databaseType()))
+			.replicas(replicas(prefix, node, connection))
+			.readYourWrites(node.isReadYourWrites())
+			.readRouting((node.getReadRouting() != null) ? node.getReadRouting()
+					: node.getReplicas().isEmpty() ? ReadRouting.PRIMARY : ReadRouting.REPLICA)
+			.maxReplicaLag(positive(prefix, "max-replica-lag", node.getMaxReplicaLag(), null,
+					ReadReplicas.DEFAULT_MAX_LAG))
 			.build();
 	}
 
@@ -212,6 +222,43 @@ final class NodeSettingsResolver {
 			});
 		}
 		return merged;
+	}
+
+	private static List<ConnectionSettings> replicas(String prefix, Node node, ConnectionSettings primary) {
+		List<ConnectionSettings> replicas = new ArrayList<>();
+		for (int i = 0; i < node.getReplicas().size(); i++) {
+			AsyncSqlProperties.Replica replica = node.getReplicas().get(i);
+			String key = prefix + "replicas[" + i + "]";
+			if (primary.databaseType() != DatabaseType.POSTGRESQL) {
+				throw new AsyncSqlConfigurationException(prefix + "replicas", "are PostgreSQL streaming standbys, but "
+						+ "the node's database-type is " + primary.databaseType().id(), "Remove " + prefix + "replicas.");
+			}
+			if (replica.getUrl() == null && replica.getHost() == null) {
+				throw new AsyncSqlConfigurationException(key + ".host", "is missing",
+						"Set " + key + ".host (and port), or " + key + ".url.");
+			}
+			if (replica.getUrl() != null && !isR2dbcUrl(replica.getUrl())) {
+				throw new AsyncSqlConfigurationException(key + ".url", "is not a valid R2DBC URL: "
+						+ SecretMasking.maskUrl(replica.getUrl()), "Write it as r2dbc:postgresql://<host>:<port>/<database>.");
+			}
+			Integer port = (replica.getPort() != null) ? replica.getPort() : primary.port();
+			String database = (replica.getDatabase() != null) ? replica.getDatabase()
+					: (replica.getUrl() == null) ? primary.database() : null;
+			try {
+				replicas.add(new ConnectionSettings(DatabaseType.POSTGRESQL, replica.getUrl(), replica.getHost(),
+						(replica.getUrl() == null) ? port : replica.getPort(), database, replica.getUsername(),
+						replica.getPassword(), primary.sslMode(), Map.of()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new AsyncSqlConfigurationException(key, "is not valid: " + ex.getMessage(),
+						"Give each replica a host and port or a url.");
+			}
+		}
+		if (node.getReadRouting() != null && replicas.isEmpty() && node.getReadRouting() == ReadRouting.REPLICA) {
+			throw new AsyncSqlConfigurationException(prefix + "read-routing", "is replica, but the node has no replicas",
+					"Configure " + prefix + "replicas, or remove read-routing.");
+		}
+		return replicas;
 	}
 
 	private static Pooler pooler(String prefix, Node node, DatabaseType type) {

@@ -8,6 +8,9 @@ import io.asyncsql.core.AsyncSqlNodes;
 import io.asyncsql.core.NodeSettings;
 import io.asyncsql.core.PoolSettings;
 import io.asyncsql.core.Pooler;
+import io.asyncsql.autoconfigure.actuate.AsyncSqlEndpoint;
+import io.asyncsql.core.ReadReplicas;
+import io.asyncsql.core.ReadRouting;
 import io.asyncsql.core.RetryConfig;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.json.Jackson3JsonCodec;
@@ -120,6 +123,34 @@ class AsyncSqlAutoConfigurationTests {
 				NodeSettings settings = context.getBean("ha", AsyncSqlNode.class).settings();
 				assertThat(settings.connection().hosts()).containsExactly("db1:5432", "db2:5433");
 				assertThat(settings.connection().target()).isEqualTo("postgresql://app@db1:5432,db2:5433/app");
+			});
+	}
+
+	@Test
+	void replicasReachTheNodeWithTheNodesDatabaseAndCredentials() {
+		this.runner.withPropertyValues(node("reads", "replicas[0].host=127.0.0.1", "replicas[0].port="
+				+ this.database.port(), "max-replica-lag=750ms", "read-your-writes=true"))
+			.withPropertyValues(node("writes", "read-routing=primary", "replicas[0].url=r2dbc:postgresql://"
+					+ this.database.host() + ":" + this.database.port() + "/" + this.database.database()))
+			.run(context -> {
+				ReadReplicas reads = context.getBean("reads", AsyncSqlNode.class).settings().readReplicas();
+				assertThat(reads.routing()).isEqualTo(ReadRouting.REPLICA);
+				assertThat(reads.maxLag()).isEqualTo(Duration.ofMillis(750));
+				assertThat(reads.readYourWrites()).isTrue();
+				assertThat(reads.replicas()).singleElement()
+					.satisfies(replica -> assertThat(replica.database()).isEqualTo(this.database.database()));
+				// the endpoint shows the replica once probed: the test server is no standby, so it serves no reads
+				AsyncSqlEndpoint endpoint = new AsyncSqlEndpoint(context.getBean(AsyncSqlNodes.class), null);
+				org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+					assertThat(endpoint.node("reads").replicas()).singleElement().satisfies(replica -> {
+						assertThat(replica.name()).isEqualTo("reads-replica-1");
+						assertThat(replica.lagSeconds()).isNotNull();
+						assertThat(replica.serving()).isFalse();
+					}));
+				assertThat(endpoint.node("reads").replicas().get(0).target()).doesNotContain("secret");
+				ReadReplicas writes = context.getBean("writes", AsyncSqlNode.class).settings().readReplicas();
+				assertThat(writes.routing()).isEqualTo(ReadRouting.PRIMARY);
+				assertThat(writes.replicas()).hasSize(1);
 			});
 	}
 

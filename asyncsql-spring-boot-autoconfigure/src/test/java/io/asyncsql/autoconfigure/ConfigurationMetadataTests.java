@@ -49,7 +49,7 @@ class ConfigurationMetadataTests {
 			assertThat(hint.get("values")).isNotEmpty();
 		}
 		assertThat(hinted).contains("asyncsql.defaults.transaction-mode", "asyncsql.nodes.values.database-type",
-				"asyncsql.nodes.values.ssl-mode", "asyncsql.nodes.values.pooler", "asyncsql.locking.default-conflict-resolution");
+				"asyncsql.nodes.values.ssl-mode", "asyncsql.nodes.values.pooler", "asyncsql.nodes.values.read-routing", "asyncsql.locking.default-conflict-resolution");
 	}
 
 }

@@ -27,6 +27,7 @@ import reactor.util.context.ContextView;
  */
 final class CallRecorder {
 
+	// the per-call DEBUG line keeps the category it always had
 	private static final Logger logger = LoggerFactory.getLogger(DefaultAsyncSqlNode.class);
 
 	private final String node;

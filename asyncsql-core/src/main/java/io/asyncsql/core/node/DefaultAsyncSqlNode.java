@@ -41,6 +41,7 @@ import io.asyncsql.core.retry.RetryPolicy;
 import io.asyncsql.core.retry.RetryScope;
 import io.asyncsql.core.retry.TransientFailureClassifier;
 import io.asyncsql.core.retry.TransientReason;
+import io.asyncsql.core.routing.ReplicaSet;
 import io.asyncsql.core.sql.BoundStatement;
 import io.asyncsql.core.sql.SqlTemplate;
 import io.asyncsql.core.sql.StatementKind;
@@ -116,6 +117,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	// behind a transaction-pooling proxy only
 	private final @Nullable SessionStateCheck sessionState;
 
+	// only with read replicas
+	private final @Nullable ReplicaSet replicas;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	/**
@@ -154,6 +158,13 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		this.failures = new FailureTranslator(this.name, this.dialect, this.pool);
 		this.retry = new RetryPolicy(this.name, settings.retry(), this.dialect.classifier(), this.metrics, timer);
 		this.sessionState = (settings.pooler() == Pooler.TRANSACTION) ? SESSION_STATE : null;
+		this.replicas = settings.readReplicas().replicas().isEmpty() ? null
+				: new ReplicaSet(settings, this.pool, replica -> pools.lease(replica, node -> {
+					ConnectionFactoryOptions options = connectionFactories.customizeOptions(node,
+							this.dialect.connectionOptions(node));
+					return connectionFactories.customizeConnectionFactory(node, options,
+							this.dialect.createConnectionFactory(node, options));
+				}), meterRegistry, timer);
 	}
 
 	private static void checkTypeHints(NodeSettings settings, Dialect dialect) {
@@ -228,9 +239,54 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			if (joined != null) {
 				return onConnection(joined, call);
 			}
-			Mono<QueryResult> attempt = withOwnConnection(c -> this.timeouts.guard(c, call.timeout(), this.runner.query(c, call)));
-			return this.retry.run(attempt, call.retryScope(), (failure, attempts) -> translate(failure, attempts, call));
+			if (this.replicas != null) {
+				return routed(call);
+			}
+			return onPrimary(call);
 		}));
+	}
+
+	private Mono<QueryResult> onPrimary(PreparedCall call) {
+		Mono<QueryResult> attempt = withOwnConnection(this.pool,
+				c -> this.timeouts.guard(c, call.timeout(), this.runner.query(c, call)));
+		return this.retry.run(attempt, call.retryScope(), (failure, attempts) -> translate(failure, attempts, call));
+	}
+
+	// a read-only statement outside a transaction goes to a fit replica; when that fails transiently (a lost
+	// connection, a recovery conflict) it runs on the primary, so reads never fail while the primary answers
+	private Mono<QueryResult> routed(PreparedCall call) {
+		ReplicaSet replicas = Objects.requireNonNull(this.replicas);
+		if (!call.bound().template().readOnly()) {
+			replicas.primaryFor("write");
+			return writing(replicas, onPrimary(call));
+		}
+		ReplicaSet.Replica replica = replicas.forRead();
+		if (replica == null) {
+			return onPrimary(call);
+		}
+		return withOwnConnection(replica.pool(), c -> this.timeouts.guard(c, call.timeout(), this.runner.query(c, call)))
+			.onErrorResume(failure -> this.dialect.classifier().classify(failure) != null, failure -> {
+				logger.debug("Read on replica '{}' failed ({}); running it on the primary", replica.name(),
+						failure.toString());
+				replicas.fellBack(replica);
+				return onPrimary(call);
+			})
+			.onErrorMap(failure -> translate(failure, 1, call));
+	}
+
+	private static <T> Mono<T> writing(@Nullable ReplicaSet replicas, Mono<T> write) {
+		if (replicas == null) {
+			return write;
+		}
+		return Mono.defer(() -> {
+			replicas.writeStarted();
+			return write.doFinally(signal -> replicas.writeEnded());
+		});
+	}
+
+	/** @return the node's read replicas, or {@code null} when it has none */
+	public @Nullable ReplicaSet replicas() {
+		return this.replicas;
 	}
 
 	@Override
@@ -289,12 +345,12 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				return this.timeouts.guard(joined, first.timeout(), this.runner.batch(joined, sets))
 					.onErrorMap(failure -> translateInTransaction(failure, first));
 			}
-			Mono<Long> attempt = withOwnConnection(c -> {
+			Mono<Long> attempt = withOwnConnection(this.pool, c -> {
 				Mono<Long> batch = this.timeouts.guard(c, first.timeout(), this.runner.batch(c, sets));
 				return wrap ? inLocalTransaction(c, batch) : batch;
 			});
-			return this.retry.run(attempt, batchScope(wrap, first, sets.size()),
-					(failure, attempts) -> translate(failure, attempts, first));
+			return writing(this.replicas, this.retry.run(attempt, batchScope(wrap, first, sets.size()),
+					(failure, attempts) -> translate(failure, attempts, first)));
 		})).map(total -> new BatchResult(total, paramSets.size()));
 	}
 
@@ -357,7 +413,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 							.thenReturn(values)),
 					transaction -> Mono.empty(), (transaction, error) -> transaction.rollback(),
 					NodeTransaction::rollbackIfActive);
-			return this.retry.run(attempt, RetryScope.TRANSACTION, this::translateFromDatabase)
+			return writing(this.replicas, this.retry.run(attempt, RetryScope.TRANSACTION, this::translateFromDatabase))
 				.flatMapIterable(values -> values);
 		});
 	}
@@ -435,6 +491,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	@Override
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {
+			if (this.replicas != null) {
+				this.replicas.close(this.pools::release);
+			}
 			this.pools.release(this.pool, this.name);
 			if (this.ownsPools) {
 				this.pools.close();
@@ -590,8 +649,10 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		return this.pool.acquire().onErrorMap(failure -> AttemptFailure.of(Phase.ACQUIRE, failure));
 	}
 
-	private <T> Mono<T> withOwnConnection(Function<Connection, Mono<T>> work) {
-		return Mono.usingWhen(acquire(),
+	private <T> Mono<T> withOwnConnection(SharedPool from, Function<Connection, Mono<T>> work) {
+		Mono<Connection> acquire = (from == this.pool) ? acquire()
+				: from.acquire().onErrorMap(failure -> AttemptFailure.of(Phase.ACQUIRE, failure));
+		return Mono.usingWhen(acquire,
 				connection -> work.apply(connection)
 					.doOnError(failure -> discardIfStandby(connection, failure))
 					.onErrorMap(failure -> AttemptFailure.of(Phase.EXECUTE, failure)),

@@ -1,5 +1,6 @@
 package io.asyncsql.core.observation;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.common.docs.KeyName;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
@@ -28,7 +29,7 @@ public enum AsyncSqlObservationDocumentation implements ObservationDocumentation
 
 		@Override
 		public KeyName[] getLowCardinalityKeyNames() {
-			return QueryLowCardinalityKeys.values();
+			return KeyName.merge(CommonLowCardinalityKeys.values(), QueryLowCardinalityKeys.values());
 		}
 
 		@Override
@@ -60,13 +61,13 @@ public enum AsyncSqlObservationDocumentation implements ObservationDocumentation
 
 		@Override
 		public KeyName[] getLowCardinalityKeyNames() {
-			return TransactionLowCardinalityKeys.values();
+			return KeyName.merge(CommonLowCardinalityKeys.values(), TransactionLowCardinalityKeys.values());
 		}
 
 	};
 
-	/** Low-cardinality keys of {@code asyncsql.query}. */
-	public enum QueryLowCardinalityKeys implements KeyName {
+	/** Low-cardinality keys of both {@code asyncsql.query} and {@code asyncsql.transaction}. */
+	public enum CommonLowCardinalityKeys implements KeyName {
 
 		/** The database product: {@code postgresql}, {@code mariadb}, {@code mysql}, {@code h2database}. */
 		DB_SYSTEM_NAME {
@@ -88,6 +89,30 @@ public enum AsyncSqlObservationDocumentation implements ObservationDocumentation
 				return false;
 			}
 		},
+
+		/** The node name. */
+		NODE {
+			@Override
+			public String asString() {
+				return "asyncsql.node";
+			}
+		};
+
+		/**
+		 * The common key values of a node's observation.
+		 * @param endpoint the database
+		 * @param nodeName the node
+		 * @return the key values
+		 */
+		public static KeyValues of(DatabaseEndpoint endpoint, String nodeName) {
+			KeyValues values = KeyValues.of(DB_SYSTEM_NAME.withValue(endpoint.systemName()), NODE.withValue(nodeName));
+			return (endpoint.namespace() != null) ? values.and(DB_NAMESPACE.withValue(endpoint.namespace())) : values;
+		}
+
+	}
+
+	/** Low-cardinality keys of {@code asyncsql.query} besides the {@link CommonLowCardinalityKeys}. */
+	public enum QueryLowCardinalityKeys implements KeyName {
 
 		/** The operation, upper case: {@code SELECT}, {@code INSERT}, {@code UPDATE}, {@code DELETE}, or the first
 		 * keyword of any other statement ({@code CREATE}, {@code CALL}, ...). */
@@ -149,14 +174,6 @@ public enum AsyncSqlObservationDocumentation implements ObservationDocumentation
 			public boolean isRequired() {
 				return false;
 			}
-		},
-
-		/** The node name. */
-		NODE {
-			@Override
-			public String asString() {
-				return "asyncsql.node";
-			}
 		}
 
 	}
@@ -192,37 +209,8 @@ public enum AsyncSqlObservationDocumentation implements ObservationDocumentation
 
 	}
 
-	/** Low-cardinality keys of {@code asyncsql.transaction}. */
+	/** Low-cardinality keys of {@code asyncsql.transaction} besides the {@link CommonLowCardinalityKeys}. */
 	public enum TransactionLowCardinalityKeys implements KeyName {
-
-		/** The database product, as on queries. */
-		DB_SYSTEM_NAME {
-			@Override
-			public String asString() {
-				return "db.system.name";
-			}
-		},
-
-		/** The database name, as on queries. */
-		DB_NAMESPACE {
-			@Override
-			public String asString() {
-				return "db.namespace";
-			}
-
-			@Override
-			public boolean isRequired() {
-				return false;
-			}
-		},
-
-		/** The node name. */
-		NODE {
-			@Override
-			public String asString() {
-				return "asyncsql.node";
-			}
-		},
 
 		/** How the transaction ended: {@code commit} or {@code rollback}. */
 		OUTCOME {

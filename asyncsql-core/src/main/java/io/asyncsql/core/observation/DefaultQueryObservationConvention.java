@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.asyncsql.core.AsyncSqlException;
+import io.asyncsql.core.observation.AsyncSqlObservationDocumentation.CommonLowCardinalityKeys;
 import io.asyncsql.core.observation.AsyncSqlObservationDocumentation.QueryHighCardinalityKeys;
 import io.asyncsql.core.observation.AsyncSqlObservationDocumentation.QueryLowCardinalityKeys;
 import io.asyncsql.core.retry.TransientFailureClassifier;
@@ -37,11 +38,7 @@ public class DefaultQueryObservationConvention implements QueryObservationConven
 	@Override
 	public KeyValues getLowCardinalityKeyValues(QueryObservationContext context) {
 		DatabaseEndpoint endpoint = context.getEndpoint();
-		List<KeyValue> values = new ArrayList<>(8);
-		values.add(QueryLowCardinalityKeys.DB_SYSTEM_NAME.withValue(endpoint.systemName()));
-		if (endpoint.namespace() != null) {
-			values.add(QueryLowCardinalityKeys.DB_NAMESPACE.withValue(endpoint.namespace()));
-		}
+		List<KeyValue> values = new ArrayList<>(5);
 		values.add(QueryLowCardinalityKeys.DB_OPERATION_NAME.withValue(context.getOperationName()));
 		if (endpoint.serverAddress() != null) {
 			values.add(QueryLowCardinalityKeys.SERVER_ADDRESS.withValue(endpoint.serverAddress()));
@@ -59,8 +56,7 @@ public class DefaultQueryObservationConvention implements QueryObservationConven
 		else if (context.isCancelled()) {
 			values.add(QueryLowCardinalityKeys.ERROR_TYPE.withValue(CANCELLED));
 		}
-		values.add(QueryLowCardinalityKeys.NODE.withValue(context.getNodeName()));
-		return KeyValues.of(values);
+		return CommonLowCardinalityKeys.of(endpoint, context.getNodeName()).and(values);
 	}
 
 	@Override

@@ -1,10 +1,7 @@
 package io.asyncsql.core.observation;
 
-import java.util.ArrayList;
-import java.util.List;
-
+import io.asyncsql.core.observation.AsyncSqlObservationDocumentation.CommonLowCardinalityKeys;
 import io.asyncsql.core.observation.AsyncSqlObservationDocumentation.TransactionLowCardinalityKeys;
-import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 
 /**
@@ -25,17 +22,9 @@ public class DefaultTransactionObservationConvention implements TransactionObser
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(TransactionObservationContext context) {
-		DatabaseEndpoint endpoint = context.getEndpoint();
-		List<KeyValue> values = new ArrayList<>(4);
-		values.add(TransactionLowCardinalityKeys.DB_SYSTEM_NAME.withValue(endpoint.systemName()));
-		if (endpoint.namespace() != null) {
-			values.add(TransactionLowCardinalityKeys.DB_NAMESPACE.withValue(endpoint.namespace()));
-		}
-		values.add(TransactionLowCardinalityKeys.NODE.withValue(context.getNodeName()));
-		if (context.getOutcome() != null) {
-			values.add(TransactionLowCardinalityKeys.OUTCOME.withValue(context.getOutcome()));
-		}
-		return KeyValues.of(values);
+		KeyValues common = CommonLowCardinalityKeys.of(context.getEndpoint(), context.getNodeName());
+		String outcome = context.getOutcome();
+		return (outcome != null) ? common.and(TransactionLowCardinalityKeys.OUTCOME.withValue(outcome)) : common;
 	}
 
 }

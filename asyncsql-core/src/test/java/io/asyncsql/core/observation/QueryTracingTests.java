@@ -194,6 +194,22 @@ class QueryTracingTests {
 	}
 
 	@Test
+	void aStreamTheCallerStopsReadingEndsAsCancelled() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		try (AsyncSqlNode node = AsyncSqlNode.builder(schema.node("stopped").build())
+			.observationRegistry(this.registry)
+			.meterRegistry(meters)
+			.build()) {
+			assertThat(node.stream("SELECT n FROM generate_series(1, 10000) AS n", Map.of()).take(3).collectList()
+				.block(WAIT)).hasSize(3);
+			assertThat(attribute(spans(1).get(0), "error.type")).isEqualTo("cancelled");
+			Timer cancelled = meters.find(NodeMetrics.QUERIES).tag("outcome", "cancelled").timer();
+			assertThat(cancelled).isNotNull();
+			assertThat(cancelled.count()).isEqualTo(1);
+		}
+	}
+
+	@Test
 	void otherStatementsAreNamedByTheirFirstKeyword() {
 		try (AsyncSqlNode node = AsyncSqlNode.builder(schema.node("ddl").allowAdmin(true).build())
 			.observationRegistry(this.registry)

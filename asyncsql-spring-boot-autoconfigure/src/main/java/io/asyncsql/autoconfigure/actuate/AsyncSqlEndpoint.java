@@ -85,10 +85,12 @@ public class AsyncSqlEndpoint {
 	 * @param retry the retry settings
 	 * @param validation the validation settings
 	 * @param parameterTypes configured type hints
+	 * @param pooler the pooler between the node and its server ({@code none} or {@code transaction})
+	 * @param replicas the read replicas with their lag, empty when there are none
 	 */
 	public record NodeDescriptor(String databaseType, String target, String transactionMode, Duration timeout,
 			Duration transactionTimeout, PoolDescriptor pool, RetryConfig retry, ValidationDescriptor validation,
-			Map<String, String> parameterTypes) {
+			Map<String, String> parameterTypes, String pooler, List<ReplicaDescriptor> replicas) {
 
 		static NodeDescriptor of(AsyncSqlNode node) {
 			NodeSettings settings = node.settings();
@@ -97,7 +99,8 @@ public class AsyncSqlEndpoint {
 					settings.transactionTimeout(), PoolDescriptor.of(node.pool()), settings.retry(),
 					new ValidationDescriptor(settings.validateQueries(), settings.allowAdmin(), settings.maxSqlLength(),
 							settings.maxBindValues()),
-					settings.parameterTypes());
+					settings.parameterTypes(), settings.pooler().name().toLowerCase(java.util.Locale.ROOT),
+					ReplicaDescriptor.of(node));
 		}
 
 	}

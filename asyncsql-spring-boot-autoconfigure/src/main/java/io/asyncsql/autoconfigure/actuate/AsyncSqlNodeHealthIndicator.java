@@ -1,6 +1,7 @@
 package io.asyncsql.autoconfigure.actuate;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -64,6 +65,11 @@ public class AsyncSqlNodeHealthIndicator implements ReactiveHealthIndicator {
 		builder.withDetail("databaseType", this.node.databaseType().id())
 			.withDetail("target", this.node.pool().target())
 			.withDetail("pool", PoolDescriptor.of(this.node.pool()));
+		List<ReplicaDescriptor> replicas = ReplicaDescriptor.of(this.node);
+		if (!replicas.isEmpty()) {
+			// a replica that is down or lagging does not make the node down: its reads go to the primary
+			builder.withDetail("replicas", replicas);
+		}
 		NodeActivity activity = this.node.activity();
 		NodeActivity.Failure last = activity.lastFailure();
 		if (last != null) {

@@ -1,0 +1,2 @@
+DROP SCHEMA IF EXISTS boot_r2dbc_app CASCADE;
+CREATE SCHEMA boot_r2dbc_app;
