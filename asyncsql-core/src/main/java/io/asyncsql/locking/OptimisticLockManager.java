@@ -67,6 +67,11 @@ public final class OptimisticLockManager {
 		return this.settings;
 	}
 
+	// where @OptimisticLocked counts the conflicts the manager did not raise itself
+	LockActivity activity() {
+		return this.activity;
+	}
+
 	/**
 	 * Reads a row with its version.
 	 * @param node the node

@@ -23,7 +23,6 @@ import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryValidationException;
 import io.asyncsql.core.RetryConfig;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.SqlOperations;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionMode;
@@ -415,7 +414,7 @@ public abstract class PublicApiFuzzTests {
 							+ abbreviate(current.getMessage());
 				}
 			}
-			if (failure instanceof SqlExecutionException && !fromDatabase(failure)) {
+			if (failure instanceof AsyncSqlException known && known.sqlState() != null && !fromDatabase(failure)) {
 				this.finding = "an internal failure reported as a database failure: " + failure + " caused by "
 						+ trace(failure.getCause());
 			}
