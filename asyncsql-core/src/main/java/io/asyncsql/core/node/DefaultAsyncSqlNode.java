@@ -511,6 +511,24 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	// ---------------------------------------------------------------- internals
 
 	private PreparedCall prepare(Query query) {
+		try {
+			return prepareChecked(query);
+		}
+		catch (AsyncSqlException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw unprepared(ex);
+		}
+	}
+
+	// a failure of the library's own preparation still reaches the caller as a library error, and reactively
+	private AsyncSqlException unprepared(RuntimeException failure) {
+		return new AsyncSqlException("Node '" + this.name + "' could not prepare the statement ("
+				+ failure.getClass().getName() + ")", failure, this.name, null, 0);
+	}
+
+	private PreparedCall prepareChecked(Query query) {
 		checkOpen();
 		SqlTemplate template = template(query.sql());
 		BoundStatement bound;
@@ -530,6 +548,18 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	}
 
 	private List<BoundStatement> prepareBatch(String sql, List<? extends Map<String, ?>> paramSets) {
+		try {
+			return prepareBatchChecked(sql, paramSets);
+		}
+		catch (AsyncSqlException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw unprepared(ex);
+		}
+	}
+
+	private List<BoundStatement> prepareBatchChecked(String sql, List<? extends Map<String, ?>> paramSets) {
 		checkOpen();
 		SqlTemplate template = template(sql);
 		List<BoundStatement> sets = new ArrayList<>(paramSets.size());
