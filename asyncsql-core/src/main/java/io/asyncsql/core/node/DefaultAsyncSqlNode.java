@@ -21,6 +21,7 @@ import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryResult;
 import io.asyncsql.core.QueryTimeoutException;
 import io.asyncsql.core.QueryValidationException;
+import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.dialect.Dialect;
@@ -514,7 +515,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		try {
 			return prepareChecked(query);
 		}
-		catch (AsyncSqlException ex) {
+		catch (DataAccessException ex) {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
@@ -523,9 +524,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	}
 
 	// a failure of the library's own preparation still reaches the caller as a library error, and reactively
-	private AsyncSqlException unprepared(RuntimeException failure) {
-		return new AsyncSqlException("Node '" + this.name + "' could not prepare the statement ("
-				+ failure.getClass().getName() + ")", failure, this.name, null, 0);
+	private SqlExecutionException unprepared(RuntimeException failure) {
+		return new SqlExecutionException("Node '" + this.name + "' could not prepare the statement ("
+				+ failure.getClass().getName() + ")", this.name, null, 0, failure);
 	}
 
 	private PreparedCall prepareChecked(Query query) {
@@ -551,7 +552,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		try {
 			return prepareBatchChecked(sql, paramSets);
 		}
-		catch (AsyncSqlException ex) {
+		catch (DataAccessException ex) {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
