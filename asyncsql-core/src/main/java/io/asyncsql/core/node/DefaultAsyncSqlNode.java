@@ -514,7 +514,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		try {
 			return prepareChecked(query);
 		}
-		catch (AsyncSqlException ex) {
+		catch (DataAccessException ex) {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
@@ -523,9 +523,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	}
 
 	// a failure of the library's own preparation still reaches the caller as a library error, and reactively
-	private AsyncSqlException unprepared(RuntimeException failure) {
-		return new AsyncSqlException("Node '" + this.name + "' could not prepare the statement ("
-				+ failure.getClass().getName() + ")", failure, this.name, null, 0);
+	private ParameterBindingException unprepared(RuntimeException failure) {
+		return new ParameterBindingException("Node '" + this.name + "' could not prepare the statement ("
+				+ failure.getClass().getName() + ")", this.name, null, failure);
 	}
 
 	private PreparedCall prepareChecked(Query query) {
@@ -551,7 +551,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		try {
 			return prepareBatchChecked(sql, paramSets);
 		}
-		catch (AsyncSqlException ex) {
+		catch (DataAccessException ex) {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
