@@ -3,55 +3,54 @@ package io.asyncsql.core;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Base of every failure a node reports. Carries the node name, the SQLState when the database gave one, and how
- * many attempts were made. Messages never contain passwords or bound parameter values.
+ * Implemented by every failure a node reports. Each of them is a Spring
+ * {@link org.springframework.dao.DataAccessException} placed where its meaning puts it in Spring's hierarchy
+ * (transient failures under {@code TransientDataAccessException}, a timeout as a {@code QueryTimeoutException}, a
+ * constraint violation as a {@code DataIntegrityViolationException}, a lost connection as a
+ * {@code DataAccessResourceFailureException}...), so Spring's handlers, {@code @Retryable} rules and
+ * {@code catch} clauses see them as they see Spring's own. This interface adds what asyncsql knows about the
+ * failure: the node, the SQLState and the number of attempts.
+ * <p>
+ * It is an interface because a Java class has one superclass and these failures need different ones. To catch
+ * every failure, catch {@code DataAccessException} (and test {@code instanceof AsyncSqlException} to read the
+ * node and SQLState). Messages never contain passwords or bound parameter values.
  */
-public class AsyncSqlException extends RuntimeException {
-
-	private final @Nullable String nodeName;
-
-	private final @Nullable String sqlState;
-
-	private final int attempts;
+public interface AsyncSqlException {
 
 	/**
-	 * Creates an exception.
-	 * @param message what went wrong, safe to log
-	 * @param cause the underlying failure, or {@code null}
-	 * @param nodeName the node, or {@code null} when not tied to one
-	 * @param sqlState the SQLState, or {@code null}
-	 * @param attempts how many times the call was attempted ({@code >= 1} once it ran, 0 when refused before)
+	 * Where the failure happened.
+	 * @return the node, SQLState and attempt count
 	 */
-	public AsyncSqlException(String message, @Nullable Throwable cause, @Nullable String nodeName,
-			@Nullable String sqlState, int attempts) {
-		super(message, cause);
-		this.nodeName = nodeName;
-		this.sqlState = sqlState;
-		this.attempts = attempts;
-	}
+	FailureOrigin origin();
 
 	/**
 	 * The node the failure happened on.
 	 * @return the node name, or {@code null}
 	 */
-	public @Nullable String nodeName() {
-		return this.nodeName;
+	default @Nullable String nodeName() {
+		return origin().nodeName();
 	}
 
 	/**
 	 * The SQLState reported by the database or driver.
 	 * @return the SQLState, or {@code null} when there is none
 	 */
-	public @Nullable String sqlState() {
-		return this.sqlState;
+	default @Nullable String sqlState() {
+		return origin().sqlState();
 	}
 
 	/**
 	 * How many times the call was attempted, retries included.
 	 * @return the attempt count; 0 when the call was refused before reaching the database
 	 */
-	public int attempts() {
-		return this.attempts;
+	default int attempts() {
+		return origin().attempts();
 	}
+
+	/**
+	 * What went wrong, safe to log.
+	 * @return the message
+	 */
+	String getMessage();
 
 }

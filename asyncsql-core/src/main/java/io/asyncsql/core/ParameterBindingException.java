@@ -2,11 +2,15 @@ package io.asyncsql.core;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.InvalidDataAccessApiUsageException;
+
 /**
  * Parameters do not fit the statement: a missing or unknown name, a value that cannot be converted, an invalid
- * type hint. Raised before any round trip to the database.
+ * type hint. Raised before any round trip to the database. A Spring {@code InvalidDataAccessApiUsageException}.
  */
-public class ParameterBindingException extends AsyncSqlException {
+public class ParameterBindingException extends InvalidDataAccessApiUsageException implements AsyncSqlException {
+
+	private final FailureOrigin origin;
 
 	private final @Nullable String parameter;
 
@@ -19,7 +23,8 @@ public class ParameterBindingException extends AsyncSqlException {
 	 */
 	public ParameterBindingException(String message, @Nullable String nodeName, @Nullable String parameter,
 			@Nullable Throwable cause) {
-		super(message, cause, nodeName, null, 0);
+		super(message, cause);
+		this.origin = new FailureOrigin(nodeName, null, 0);
 		this.parameter = parameter;
 	}
 
@@ -29,6 +34,11 @@ public class ParameterBindingException extends AsyncSqlException {
 	 */
 	public @Nullable String parameter() {
 		return this.parameter;
+	}
+
+	@Override
+	public FailureOrigin origin() {
+		return this.origin;
 	}
 
 }

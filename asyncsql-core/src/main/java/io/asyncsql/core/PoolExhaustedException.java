@@ -4,10 +4,16 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.TransientDataAccessResourceException;
+
 /**
- * No connection became free within the pool's {@code max-acquire-time}.
+ * No connection became free within the pool's {@code max-acquire-time}. A Spring
+ * {@code TransientDataAccessResourceException}: the database never saw the call, and a later one may get a
+ * connection.
  */
-public class PoolExhaustedException extends AsyncSqlException {
+public class PoolExhaustedException extends TransientDataAccessResourceException implements AsyncSqlException {
+
+	private final FailureOrigin origin;
 
 	private final String poolName;
 
@@ -22,8 +28,8 @@ public class PoolExhaustedException extends AsyncSqlException {
 	public PoolExhaustedException(@Nullable String nodeName, String poolName, Duration maxAcquireTime, int attempts,
 			@Nullable Throwable cause) {
 		super("No connection available from pool '" + poolName + "' within max-acquire-time " + maxAcquireTime
-				+ " (node '" + nodeName + "'); raise pool.max-size or shorten what holds connections", cause,
-				nodeName, null, attempts);
+				+ " (node '" + nodeName + "'); raise pool.max-size or shorten what holds connections", cause);
+		this.origin = new FailureOrigin(nodeName, null, attempts);
 		this.poolName = poolName;
 	}
 
@@ -33,6 +39,11 @@ public class PoolExhaustedException extends AsyncSqlException {
 	 */
 	public String poolName() {
 		return this.poolName;
+	}
+
+	@Override
+	public FailureOrigin origin() {
+		return this.origin;
 	}
 
 }

@@ -6,9 +6,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A statement ran longer than its timeout and was cancelled on the server. The connection went back to the pool
- * in a usable state.
+ * in a usable state. A Spring {@code org.springframework.dao.QueryTimeoutException}, so a transient failure.
  */
-public class QueryTimeoutException extends AsyncSqlException {
+public class QueryTimeoutException extends org.springframework.dao.QueryTimeoutException implements AsyncSqlException {
+
+	private final FailureOrigin origin;
 
 	private final Duration timeout;
 
@@ -22,7 +24,8 @@ public class QueryTimeoutException extends AsyncSqlException {
 	 */
 	public QueryTimeoutException(String message, @Nullable String nodeName, Duration timeout,
 			@Nullable String sqlState, @Nullable Throwable cause) {
-		super(message, cause, nodeName, sqlState, 1);
+		super(message, cause);
+		this.origin = new FailureOrigin(nodeName, sqlState, 1);
 		this.timeout = timeout;
 	}
 
@@ -32,6 +35,11 @@ public class QueryTimeoutException extends AsyncSqlException {
 	 */
 	public Duration timeout() {
 		return this.timeout;
+	}
+
+	@Override
+	public FailureOrigin origin() {
+		return this.origin;
 	}
 
 }

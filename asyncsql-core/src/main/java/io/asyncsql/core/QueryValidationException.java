@@ -2,10 +2,15 @@ package io.asyncsql.core;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
+
 /**
- * A statement was refused by validation before it reached the database.
+ * A statement was refused by validation before it reached the database. A Spring
+ * {@code InvalidDataAccessResourceUsageException}, like a statement the database itself rejects.
  */
-public class QueryValidationException extends AsyncSqlException {
+public class QueryValidationException extends InvalidDataAccessResourceUsageException implements AsyncSqlException {
+
+	private final FailureOrigin origin;
 
 	private final String rule;
 
@@ -19,7 +24,8 @@ public class QueryValidationException extends AsyncSqlException {
 	 * @param position the 0-based character offset of the offending token in the SQL text, or -1
 	 */
 	public QueryValidationException(String message, @Nullable String nodeName, String rule, int position) {
-		super(message, null, nodeName, null, 0);
+		super(message, null);
+		this.origin = new FailureOrigin(nodeName, null, 0);
 		this.rule = rule;
 		this.position = position;
 	}
@@ -38,6 +44,11 @@ public class QueryValidationException extends AsyncSqlException {
 	 */
 	public int position() {
 		return this.position;
+	}
+
+	@Override
+	public FailureOrigin origin() {
+		return this.origin;
 	}
 
 }

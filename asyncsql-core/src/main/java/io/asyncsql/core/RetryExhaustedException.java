@@ -3,10 +3,17 @@ package io.asyncsql.core;
 import io.asyncsql.core.retry.TransientReason;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.TransientDataAccessException;
+
 /**
- * A call failed transiently on every attempt it was allowed. The last failure is the cause.
+ * A call failed transiently on every attempt it was allowed. A Spring {@code TransientDataAccessException}: the
+ * failure itself is still a transient one, so an outer retry (Spring's {@code @Retryable}, a later request) may
+ * succeed. The last failure, translated ({@link ConnectionFailureException}, {@link PoolExhaustedException},
+ * {@link TransactionConflictException}...), is the cause, so {@code contains(...)} tells the kind apart.
  */
-public class RetryExhaustedException extends AsyncSqlException {
+public class RetryExhaustedException extends TransientDataAccessException implements AsyncSqlException {
+
+	private final FailureOrigin origin;
 
 	private final TransientReason reason;
 
@@ -21,7 +28,8 @@ public class RetryExhaustedException extends AsyncSqlException {
 	 */
 	public RetryExhaustedException(String message, @Nullable String nodeName, int attempts, TransientReason reason,
 			@Nullable String sqlState, Throwable cause) {
-		super(message, cause, nodeName, sqlState, attempts);
+		super(message, cause);
+		this.origin = new FailureOrigin(nodeName, sqlState, attempts);
 		this.reason = reason;
 	}
 
@@ -31,6 +39,11 @@ public class RetryExhaustedException extends AsyncSqlException {
 	 */
 	public TransientReason reason() {
 		return this.reason;
+	}
+
+	@Override
+	public FailureOrigin origin() {
+		return this.origin;
 	}
 
 }

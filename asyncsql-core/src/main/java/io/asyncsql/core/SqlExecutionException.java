@@ -2,11 +2,18 @@ package io.asyncsql.core;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.UncategorizedDataAccessException;
+
 /**
- * The database refused or failed a statement (a constraint violation, a syntax error, a permission problem...).
- * {@link #sqlState()} tells which; the driver's exception is the cause.
+ * The database failed a statement for a reason none of the more specific types covers ({@link
+ * IntegrityViolationException}, {@link UniqueViolationException}, {@link InvalidStatementException},
+ * {@link TransactionConflictException}, {@link QueryTimeoutException}, {@link ConnectionFailureException}): a
+ * Spring {@code UncategorizedDataAccessException}. {@link #sqlState()} tells what happened; the driver's
+ * exception is the cause.
  */
-public class SqlExecutionException extends AsyncSqlException {
+public class SqlExecutionException extends UncategorizedDataAccessException implements AsyncSqlException {
+
+	private final FailureOrigin origin;
 
 	/**
 	 * Creates the exception.
@@ -18,7 +25,13 @@ public class SqlExecutionException extends AsyncSqlException {
 	 */
 	public SqlExecutionException(String message, @Nullable String nodeName, @Nullable String sqlState, int attempts,
 			@Nullable Throwable cause) {
-		super(message, cause, nodeName, sqlState, attempts);
+		super(message, cause);
+		this.origin = new FailureOrigin(nodeName, sqlState, attempts);
+	}
+
+	@Override
+	public FailureOrigin origin() {
+		return this.origin;
 	}
 
 }

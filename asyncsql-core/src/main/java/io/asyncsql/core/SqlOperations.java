@@ -13,9 +13,11 @@ import reactor.core.publisher.Mono;
  * Every method checks its arguments when called: {@code null} SQL or parameters, and {@link FetchMode#MANY}
  * without a fetch size, throw at once. Everything else is reported through the returned publisher:
  * {@link QueryValidationException} and {@link ParameterBindingException} before any round trip,
- * {@link QueryTimeoutException}, {@link SqlExecutionException}, {@link RetryExhaustedException},
- * {@link CommitOutcomeUnknownException}, {@link PoolExhaustedException} and {@link ConnectionFailureException}
- * after. Nothing happens until the publisher is subscribed.
+ * {@link QueryTimeoutException}, {@link UniqueViolationException}, {@link IntegrityViolationException},
+ * {@link InvalidStatementException}, {@link TransactionConflictException}, {@link SqlExecutionException},
+ * {@link RetryExhaustedException}, {@link CommitOutcomeUnknownException}, {@link PoolExhaustedException} and
+ * {@link ConnectionFailureException} after: each a Spring {@code DataAccessException} with Spring's meaning, and
+ * an {@link AsyncSqlException}. Nothing happens until the publisher is subscribed.
  */
 public interface SqlOperations {
 

@@ -67,17 +67,22 @@ public final class OptimisticLockManager {
 		return this.settings;
 	}
 
+	// where @OptimisticLocked counts the conflicts the manager did not raise itself
+	LockActivity activity() {
+		return this.activity;
+	}
+
 	/**
 	 * Reads a row with its version.
 	 * @param node the node
 	 * @param table the table ({@code name} or {@code schema.name})
 	 * @param id the row id
-	 * @return the row, or empty when there is none
-	 * @throws IllegalArgumentException when the table name is not a valid identifier
+	 * @return the row, or empty when there is none; fails with an {@link IllegalArgumentException} when the table
+	 * name is not a valid identifier, and with an {@link IllegalStateException} when the row has no numeric version
+	 * column (as every read and update of this manager does)
 	 */
 	public Mono<VersionedRecord> readWithVersion(AsyncSqlNode node, String table, Object id) {
-		LockStatements statements = statements(node, table, null, null);
-		return read(node, statements, id, this.settings.versionField());
+		return Mono.defer(() -> read(node, statements(node, table, null, null), id, this.settings.versionField()));
 	}
 
 	/**
@@ -87,25 +92,28 @@ public final class OptimisticLockManager {
 	 * @param id the row id
 	 * @param changes the new column values
 	 * @param expectedVersion the version the caller read
-	 * @return the outcome; a conflict is a result, not an error (see {@link LockResult#orThrow()})
-	 * @throws IllegalArgumentException when a name is not a valid identifier or the change touches the id or
-	 * version column
+	 * @return the outcome; a conflict is a result, not an error (see {@link LockResult#orThrow()}); fails with an
+	 * {@link IllegalArgumentException} when a name is not a valid identifier, there are no changes, or a change
+	 * touches the id or version column
 	 */
 	public Mono<LockResult> updateWithVersion(AsyncSqlNode node, String table, Object id, Map<String, ?> changes,
 			long expectedVersion) {
-		return updateWithVersion(node, new VersionedUpdate(table, id, changes, expectedVersion, null, null, Map.of(),
-				null, null, null));
+		return Mono.defer(() -> updateWithVersion(node, new VersionedUpdate(table, id, changes, expectedVersion, null,
+				null, Map.of(), null, null, null)));
 	}
 
 	/**
 	 * Updates a row if its version is still the expected one, with every option of {@link VersionedUpdate}.
 	 * @param node the node
 	 * @param update the update
-	 * @return the outcome
-	 * @throws IllegalArgumentException when a name is invalid, the change touches the id or version column, or MERGE
-	 * is asked for without a base record
+	 * @return the outcome; fails with an {@link IllegalArgumentException} when a name is invalid, the change touches
+	 * the id or version column, or MERGE is asked for without a base record
 	 */
 	public Mono<LockResult> updateWithVersion(AsyncSqlNode node, VersionedUpdate update) {
+		return Mono.defer(() -> planned(node, update));
+	}
+
+	private Mono<LockResult> planned(AsyncSqlNode node, VersionedUpdate update) {
 		Plan plan = plan(node, update);
 		Mono<LockResult> outcome = switch (plan.strategy) {
 			case FAIL_FAST -> retrying(plan, current -> update.changes(), update.expectedVersion(), 0, 0);
@@ -124,11 +132,19 @@ public final class OptimisticLockManager {
 	 * @param table the table
 	 * @param id the row id
 	 * @param updater computes the changes from the current row
-	 * @return the outcome: SUCCESS, RECORD_NOT_FOUND or RETRY_EXHAUSTED
+	 * @return the outcome: SUCCESS, RECORD_NOT_FOUND or RETRY_EXHAUSTED; fails with an
+	 * {@link IllegalArgumentException} when a name is not a valid identifier or the changes touch the id or version
+	 * column
+	 * @throws NullPointerException when {@code updater} is null
 	 */
 	public Mono<LockResult> update(AsyncSqlNode node, String table, Object id,
 			Function<VersionedRecord, ? extends Map<String, ?>> updater) {
 		Objects.requireNonNull(updater, "updater");
+		return Mono.defer(() -> recomputing(node, table, id, updater));
+	}
+
+	private Mono<LockResult> recomputing(AsyncSqlNode node, String table, Object id,
+			Function<VersionedRecord, ? extends Map<String, ?>> updater) {
 		Plan plan = new Plan(node, statements(node, table, null, null), table, id, this.settings.idField(),
 				this.settings.versionField(), ConflictResolution.RETRY, this.settings.maxRetries());
 		return read(node, plan.statements, id, plan.versionColumn)
@@ -143,16 +159,19 @@ public final class OptimisticLockManager {
 	 * @param node the node
 	 * @param table the table every update must name
 	 * @param updates the updates
-	 * @return one result per update, in order; sum them up with {@link BatchLockSummary#of}
-	 * @throws IllegalArgumentException when an update names another table
+	 * @return one result per update, in order; sum them up with {@link BatchLockSummary#of}; fails with an
+	 * {@link IllegalArgumentException}, before any update, when an update names another table
 	 */
 	public Flux<LockResult> batchUpdateWithVersion(AsyncSqlNode node, String table, List<VersionedUpdate> updates) {
-		for (VersionedUpdate update : updates) {
-			if (!update.table().equals(table)) {
-				throw new IllegalArgumentException("batch for table '" + table + "' holds an update of '" + update.table() + "'");
+		return Flux.defer(() -> {
+			for (VersionedUpdate update : updates) {
+				if (!update.table().equals(table)) {
+					return Flux.error(new IllegalArgumentException("batch for table '" + table
+							+ "' holds an update of '" + update.table() + "'"));
+				}
 			}
-		}
-		return Flux.fromIterable(updates).concatMap(update -> updateWithVersion(node, update));
+			return Flux.fromIterable(updates).concatMap(update -> updateWithVersion(node, update));
+		});
 	}
 
 	/** @return totals since the manager started; reading them is not an operation */

@@ -15,6 +15,9 @@ import java.lang.annotation.Target;
  * <p>
  * Works for methods returning {@code Mono}, {@code Flux}, {@code CompletionStage} or a plain value (which is
  * retried on the calling thread). Unset attributes take {@code asyncsql.locking.*} values.
+ * <p>
+ * Conflicts it retries that the {@link OptimisticLockManager} did not raise (Spring Data's) count in the
+ * {@code asyncsql.lock.*} meters, the lock metrics and the conflict history, as the manager's own do.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

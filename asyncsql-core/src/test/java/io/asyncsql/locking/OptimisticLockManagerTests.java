@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.OptimisticLockingFailureException;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -263,7 +264,7 @@ class OptimisticLockManagerTests {
 		assertThat(analysis.hotspotTables()).containsExactly(Map.entry("accounts", 1L));
 		assertThat(analysis.recommendations()).isNotEmpty();
 		assertThatThrownBy(() -> this.locks.batchUpdateWithVersion(node, "accounts",
-				List.of(VersionedUpdate.of("other", 1L, 1).set("a", 1).build())))
+				List.of(VersionedUpdate.of("other", 1L, 1).set("a", 1).build())).blockLast(WAIT))
 			.isInstanceOf(IllegalArgumentException.class);
 	}
 
@@ -280,12 +281,20 @@ class OptimisticLockManagerTests {
 
 	@Test
 	void identifiersAreCheckedAndManagedColumnsProtected() {
-		assertThatThrownBy(() -> this.locks.updateWithVersion(node, "accounts; DROP TABLE accounts", 1L,
-				Map.of("owner", "x"), 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table");
-		assertThatThrownBy(() -> this.locks.updateWithVersion(node, "accounts", 1L, Map.of("owner = 'x' --", "y"), 1))
-			.isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column");
-		assertThatThrownBy(() -> this.locks.updateWithVersion(node, "accounts", 1L, Map.of("version", 9), 1))
-			.isInstanceOf(IllegalArgumentException.class).hasMessageContaining("managed");
+		// refused as the Mono's error, never thrown by the call itself
+		Mono<LockResult> badTable = this.locks.updateWithVersion(node, "accounts; DROP TABLE accounts", 1L,
+				Map.of("owner", "x"), 1);
+		assertThatThrownBy(() -> badTable.block(WAIT)).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("table");
+		assertThatThrownBy(() -> this.locks.updateWithVersion(node, "accounts", 1L, Map.of("owner = 'x' --", "y"), 1)
+			.block(WAIT)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column");
+		assertThatThrownBy(() -> this.locks.updateWithVersion(node, "accounts", 1L, Map.of("version", 9), 1)
+			.block(WAIT)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("managed");
+		Mono<VersionedRecord> badRead = this.locks.readWithVersion(node, "x y", 1L);
+		assertThatThrownBy(() -> badRead.block(WAIT)).isInstanceOf(IllegalArgumentException.class);
+		Mono<LockResult> badUpdate = this.locks.update(node, "accounts", 1L, row -> Map.of("id", 2));
+		assertThatThrownBy(() -> badUpdate.block(WAIT)).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("managed");
 		assertThat(schema.scalar("SELECT count(*) FROM accounts")).isEqualTo(2L);
 	}
 

@@ -75,7 +75,7 @@ class AsyncSqlLockingConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		OptimisticLockedAspect optimisticLockedAspect(OptimisticLockManager optimisticLockManager) {
-			return new OptimisticLockedAspect(optimisticLockManager.settings(), Schedulers.parallel());
+			return new OptimisticLockedAspect(optimisticLockManager, Schedulers.parallel());
 		}
 
 	}

@@ -8,10 +8,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
-import io.asyncsql.core.AsyncSqlException;
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.BatchResult;
 import io.asyncsql.core.CommitOutcomeUnknownException;
+import io.asyncsql.core.ConnectionFailureException;
 import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.FetchMode;
 import io.asyncsql.core.NodeSettings;
@@ -62,6 +62,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -231,7 +232,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		try {
 			call = prepare(query);
 		}
-		catch (AsyncSqlException ex) {
+		catch (DataAccessException ex) {
 			return Mono.error(ex);
 		}
 		return timed(call, Mono.deferContextual(context -> {
@@ -296,7 +297,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		try {
 			call = prepare(query);
 		}
-		catch (AsyncSqlException ex) {
+		catch (DataAccessException ex) {
 			return Flux.error(ex);
 		}
 		if (call.noStatement()) {
@@ -334,7 +335,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		try {
 			sets = prepareBatch(sql, paramSets);
 		}
-		catch (AsyncSqlException ex) {
+		catch (DataAccessException ex) {
 			return Mono.error(ex);
 		}
 		PreparedCall first = new PreparedCall(sets.get(0), FetchMode.ALL, 0, this.settings.timeout());
@@ -451,7 +452,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			.doOnCancel(() -> Mono.from(connection.close()).subscribe(null, ignored -> { })));
 	}
 
-	private AsyncSqlException commitFailure(Throwable failure) {
+	private DataAccessException commitFailure(Throwable failure) {
 		TransientReason reason = this.dialect.classifier().classify(failure);
 		if (reason != null && !reason.statementRejected()) {
 			return new CommitOutcomeUnknownException("Node '" + this.name + "': the connection failed during COMMIT, "
@@ -510,6 +511,24 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	// ---------------------------------------------------------------- internals
 
 	private PreparedCall prepare(Query query) {
+		try {
+			return prepareChecked(query);
+		}
+		catch (DataAccessException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw unprepared(ex);
+		}
+	}
+
+	// a failure of the library's own preparation still reaches the caller as a library error, and reactively
+	private ParameterBindingException unprepared(RuntimeException failure) {
+		return new ParameterBindingException("Node '" + this.name + "' could not prepare the statement ("
+				+ failure.getClass().getName() + ")", this.name, null, failure);
+	}
+
+	private PreparedCall prepareChecked(Query query) {
 		checkOpen();
 		SqlTemplate template = template(query.sql());
 		BoundStatement bound;
@@ -529,6 +548,18 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	}
 
 	private List<BoundStatement> prepareBatch(String sql, List<? extends Map<String, ?>> paramSets) {
+		try {
+			return prepareBatchChecked(sql, paramSets);
+		}
+		catch (DataAccessException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw unprepared(ex);
+		}
+	}
+
+	private List<BoundStatement> prepareBatchChecked(String sql, List<? extends Map<String, ?>> paramSets) {
 		checkOpen();
 		SqlTemplate template = template(sql);
 		List<BoundStatement> sets = new ArrayList<>(paramSets.size());
@@ -601,7 +632,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	private void checkOpen() {
 		if (this.closed.get()) {
-			throw new AsyncSqlException("Node '" + this.name + "' is closed", null, this.name, null, 0);
+			throw new ConnectionFailureException("Node '" + this.name + "' is closed", this.name, null, 0, null);
 		}
 	}
 
@@ -644,13 +675,13 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 
 	// Inside a transaction nothing is committed before COMMIT, so a statement that failed in any way, even one
 	// abandoned with its connection, leaves no write behind once the transaction ends: its outcome is known.
-	private AsyncSqlException translateInTransaction(Throwable failure, PreparedCall call) {
+	private DataAccessException translateInTransaction(Throwable failure, PreparedCall call) {
 		Throwable cause = (failure instanceof AttemptFailure wrapped && wrapped.getCause() != null) ? wrapped.getCause()
 				: failure;
 		return this.failures.translate(cause, 1, call.bound(), call.timeout(), false);
 	}
 
-	private AsyncSqlException translate(Throwable failure, int attempts, @Nullable PreparedCall call) {
+	private DataAccessException translate(Throwable failure, int attempts, @Nullable PreparedCall call) {
 		Throwable cause = (failure instanceof AttemptFailure wrapped && wrapped.getCause() != null) ? wrapped.getCause()
 				: failure;
 		if (call == null) {
@@ -660,10 +691,13 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				call.retryScope() != RetryScope.READ_ONLY);
 	}
 
-	// failures of the application's own work pass through as they are
+	// failures of the application's own work pass through as they are, Spring's (DatabaseClient, repositories) too
 	private Throwable translateFromDatabase(Throwable failure, int attempts) {
 		Throwable cause = (failure instanceof AttemptFailure wrapped && wrapped.getCause() != null) ? wrapped.getCause()
 				: failure;
+		if (cause instanceof DataAccessException) {
+			return cause;
+		}
 		boolean fromDatabase = TransientFailureClassifier.sqlState(cause) != null
 				|| this.dialect.classifier().classify(cause) != null || hasR2dbcCause(cause);
 		return fromDatabase ? translate(cause, attempts, null) : cause;
@@ -700,7 +734,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			try {
 				call = prepare(query);
 			}
-			catch (AsyncSqlException ex) {
+			catch (DataAccessException ex) {
 				return Mono.error(ex);
 			}
 			return timed(call, onConnection(connection, call));
@@ -713,7 +747,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			try {
 				call = prepare(query);
 			}
-			catch (AsyncSqlException ex) {
+			catch (DataAccessException ex) {
 				return Flux.error(ex);
 			}
 			if (call.noStatement()) {
@@ -734,7 +768,7 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 			try {
 				sets = prepareBatch(sql, paramSets);
 			}
-			catch (AsyncSqlException ex) {
+			catch (DataAccessException ex) {
 				return Mono.error(ex);
 			}
 			PreparedCall first = new PreparedCall(sets.get(0), FetchMode.ALL, 0, DefaultAsyncSqlNode.this.settings.timeout());

@@ -2,6 +2,7 @@ package io.asyncsql.core.node;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,8 +11,12 @@ import io.asyncsql.core.CommitOutcomeUnknownException;
 import io.asyncsql.core.ConnectionFailureException;
 import io.asyncsql.core.PoolExhaustedException;
 import io.asyncsql.core.QueryTimeoutException;
+import io.asyncsql.core.IntegrityViolationException;
+import io.asyncsql.core.InvalidStatementException;
 import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.SslMode;
+import io.asyncsql.core.TransactionConflictException;
+import io.asyncsql.core.UniqueViolationException;
 import io.asyncsql.core.dialect.Dialect;
 import io.asyncsql.core.pool.SharedPool;
 import io.asyncsql.core.retry.TlsFailure;
@@ -21,12 +26,19 @@ import io.asyncsql.core.sql.BoundStatement;
 import io.asyncsql.core.sql.NullBind;
 import io.r2dbc.spi.Parameter;
 import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
 
 /**
- * Turns driver and pool failures into the public {@link AsyncSqlException} types, with messages that name the node
- * and the SQLState but never a bound value or a password. A TLS handshake that failed for good and a login the
- * server refused (SQLState class 28) are connection failures, not failed statements.
+ * Turns driver and pool failures into the public {@link AsyncSqlException} types, each a Spring
+ * {@link DataAccessException} with the meaning Spring gives the failure, with messages that name the node and the
+ * SQLState but never a bound value or a password. A TLS handshake that failed for good, a login the server refused
+ * (SQLState class 28) and an unknown database (3D000) are connection failures, not failed statements.
+ * <p>
+ * Decided by SQLState, vendor code and exception type, never by message text: timeouts and cancellations, then
+ * the session failures, then pool exhaustion and lost connections, then what the statement itself ran into
+ * (concurrency conflicts, duplicate keys, other integrity and data errors, rejected SQL, the rest).
  */
 final class FailureTranslator {
 
@@ -39,6 +51,12 @@ final class FailureTranslator {
 	private static final Pattern NEAR = Pattern.compile("near '.*' at line (\\d+)", Pattern.DOTALL);
 
 	private static final Pattern MARKER = Pattern.compile("\\$(\\d{1,5})\\b");
+
+	private static final int MYSQL_DUPLICATE_KEY = 1062;
+
+	// MySQL and MariaDB error codes of a refused session, with the standard SQLState each stands for
+	private static final Map<Integer, String> MYSQL_REFUSED_SESSION = Map.of(1044, "28000", 1045, "28000", 1049,
+			"3D000");
 
 	// statement_completion_unknown: distributed engines (CockroachDB, YugabyteDB) send it when a node failed while
 	// the statement or its commit was in flight
@@ -65,9 +83,9 @@ final class FailureTranslator {
 	 * @param write whether the call writes (an abandoned write has an unknown outcome)
 	 * @return the public exception
 	 */
-	AsyncSqlException translate(Throwable failure, int attempts, @Nullable BoundStatement bound,
+	DataAccessException translate(Throwable failure, int attempts, @Nullable BoundStatement bound,
 			@Nullable Duration timeout, boolean write) {
-		if (failure instanceof AsyncSqlException known) {
+		if (failure instanceof AsyncSqlException && failure instanceof DataAccessException known) {
 			return known;
 		}
 		if (failure instanceof StatementAbandonedException abandoned) {
@@ -99,12 +117,13 @@ final class FailureTranslator {
 					+ "certificate was not accepted, or TLS was refused): " + tlsDetail(tls), this.node, null, attempts,
 					failure);
 		}
-		if (sqlState != null && sqlState.startsWith("28")) {
-			// invalid authorization: the server refused the login itself (pg_hba.conf, a wrong password, an unknown
-			// user), which no statement of the call could cause
+		String refused = refusedSessionState(failure);
+		if (refused != null) {
+			// the server refused the session itself (pg_hba.conf, a wrong password, an unknown user or database),
+			// which no statement of the call could cause
 			return new ConnectionFailureException("Node '" + this.node + "': the database at " + this.pool.target()
-					+ " refused the login" + stateSuffix(sqlState) + ": " + scrub(String.valueOf(failure.getMessage()),
-							sqlState, bound), this.node, sqlState, attempts, failure);
+					+ " refused the login" + stateSuffix(refused) + ": " + scrub(String.valueOf(failure.getMessage()),
+							refused, bound), this.node, refused, attempts, failure);
 		}
 		TransientReason reason = this.dialect.classifier().classify(failure);
 		if (reason == TransientReason.POOL_EXHAUSTED) {
@@ -118,8 +137,55 @@ final class FailureTranslator {
 			return new ConnectionFailureException("Node '" + this.node + "': cannot use the database at "
 					+ this.pool.target() + stateSuffix(sqlState) + ": " + message, this.node, sqlState, attempts, failure);
 		}
-		return new SqlExecutionException("Node '" + this.node + "': statement failed" + stateSuffix(sqlState) + ": "
-				+ message, this.node, sqlState, attempts, failure);
+		if (reason == null && firstR2dbc(failure) instanceof R2dbcNonTransientResourceException) {
+			// the driver's word for a session it could not open or keep, Spring's DataAccessResourceFailureException
+			// (MariaDB reports a refused login so while connecting, without the server's SQLState)
+			return new ConnectionFailureException("Node '" + this.node + "': cannot use the database at "
+					+ this.pool.target() + stateSuffix(sqlState) + ": " + message, this.node, sqlState, attempts, failure);
+		}
+		return statementFailure("Node '" + this.node + "': statement failed" + stateSuffix(sqlState) + ": " + message,
+				reason, sqlState, vendorCode, attempts, failure);
+	}
+
+	// SQLState class 28 is invalid authorization, 3D000 an unknown database (MySQL and MariaDB: errors 1044 and 1045,
+	// 1049 under 42000); the MariaDB driver wraps them in a connection failure of its own (H1000) while connecting
+	private static @Nullable String refusedSessionState(Throwable failure) {
+		Throwable current = failure;
+		for (int depth = 0; current != null && depth < 16; depth++) {
+			if (current instanceof R2dbcException r2dbc) {
+				String state = r2dbc.getSqlState();
+				if (state != null && (state.startsWith("28") || state.equals("3D000"))) {
+					return state;
+				}
+				String vendorState = MYSQL_REFUSED_SESSION.get(r2dbc.getErrorCode());
+				if (vendorState != null) {
+					return (state != null && !state.startsWith("H")) ? state : vendorState;
+				}
+			}
+			current = current.getCause();
+		}
+		return null;
+	}
+
+	/**
+	 * The Spring meaning of a failed statement, from its SQLState (and MySQL's duplicate-key code, which shares
+	 * SQLState 23000 with every other constraint).
+	 */
+	private DataAccessException statementFailure(String message, @Nullable TransientReason reason,
+			@Nullable String sqlState, int vendorCode, int attempts, Throwable failure) {
+		if (reason == TransientReason.SERIALIZATION || reason == TransientReason.DEADLOCK
+				|| reason == TransientReason.LOCK_NOT_AVAILABLE) {
+			return new TransactionConflictException(message, this.node, sqlState, attempts, failure);
+		}
+		String sqlClass = (sqlState != null && sqlState.length() == 5) ? sqlState.substring(0, 2) : "";
+		if ("23505".equals(sqlState) || (sqlClass.equals("23") && vendorCode == MYSQL_DUPLICATE_KEY)) {
+			return new UniqueViolationException(message, this.node, sqlState, attempts, failure);
+		}
+		return switch (sqlClass) {
+			case "22", "23" -> new IntegrityViolationException(message, this.node, sqlState, attempts, failure);
+			case "42" -> new InvalidStatementException(message, this.node, sqlState, attempts, failure);
+			default -> new SqlExecutionException(message, this.node, sqlState, attempts, failure);
+		};
 	}
 
 	private String sslMode() {
@@ -141,6 +207,17 @@ final class FailureTranslator {
 
 	private static String stateSuffix(@Nullable String sqlState) {
 		return (sqlState != null) ? " [SQLState " + sqlState + "]" : "";
+	}
+
+	private static @Nullable R2dbcException firstR2dbc(Throwable failure) {
+		Throwable current = failure;
+		for (int depth = 0; current != null && depth < 16; depth++) {
+			if (current instanceof R2dbcException r2dbc) {
+				return r2dbc;
+			}
+			current = current.getCause();
+		}
+		return null;
 	}
 
 	private static int vendorCode(Throwable failure) {

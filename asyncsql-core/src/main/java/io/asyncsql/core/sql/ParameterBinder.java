@@ -115,8 +115,8 @@ public final class ParameterBinder {
 		if (this.rules.reusableMarkers() && expected > maxBindValues) {
 			throw new ParameterBindingException("Statement on node '" + nodeName + "' has a positional marker $"
 					+ ((expected == Integer.MAX_VALUE) ? "beyond " + Integer.MAX_VALUE : expected)
-					+ ", more than the " + maxBindValues + " bind values the node allows (max-bind-values)", nodeName,
-					null, null);
+					+ ", so it needs that many bind values; the node allows at most " + maxBindValues
+					+ " (max-bind-values)", nodeName, null, null);
 		}
 		if (values.size() < expected) {
 			String missing = this.rules.reusableMarkers() ? "$" + (values.size() + 1) : "marker " + (values.size() + 1);

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
-import io.asyncsql.core.AsyncSqlException;
 import io.asyncsql.core.BatchResult;
 import io.asyncsql.core.ConnectionFailureException;
 import io.asyncsql.core.ParameterBindingException;
@@ -76,7 +75,7 @@ public final class NodeTransaction implements SqlTransaction {
 
 	private final NodeMetrics metrics;
 
-	private final Function<Throwable, AsyncSqlException> commitFailure;
+	private final Function<Throwable, ? extends DataAccessException> commitFailure;
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.ACTIVE);
 
@@ -112,7 +111,7 @@ public final class NodeTransaction implements SqlTransaction {
 	 */
 	public NodeTransaction(String node, SharedPool pool, ConnectionBoundOperations operations, Connection connection,
 			NodeMetrics metrics, Duration timeout, Duration commitWait, Scheduler timer,
-			Function<Throwable, AsyncSqlException> commitFailure, @Nullable Observation observation) {
+			Function<Throwable, ? extends DataAccessException> commitFailure, @Nullable Observation observation) {
 		this.node = node;
 		this.pool = pool;
 		this.operations = operations;

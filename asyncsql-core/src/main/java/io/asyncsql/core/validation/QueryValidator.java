@@ -3,6 +3,7 @@ package io.asyncsql.core.validation;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 import io.asyncsql.core.cache.BoundedLruCache;
 import io.asyncsql.core.sql.PostgresLiteral;
@@ -302,18 +303,27 @@ public final class QueryValidator {
 
 	// in a SET or RESET statement, where the first assignment of a lexical setting to a value not known safe starts
 	private int assignmentOf(StatementTokens words, int start, Set<String> settings) {
+		boolean set = words.isWord(start, "SET");
+		return firstAssignment(words, start,
+				i -> settings.contains(settingAt(words, i)) && !(set && safeValue(words, i)));
+	}
+
+	/*
+	 * Where the first assignment of a SET or RESET statement that matches starts: assignments start after the
+	 * keyword and after each comma outside parentheses, and MariaDB's SET STATEMENT a = 1, b = 2 FOR ... lists its
+	 * own. Returns -1 when none matches.
+	 */
+	private static int firstAssignment(StatementTokens words, int start, IntPredicate matches) {
 		int depth = 0;
 		boolean assignmentStart = true;
 		for (int i = start + 1; i < words.size(); i++) {
 			TokenType type = words.type(i);
 			if (assignmentStart) {
 				assignmentStart = false;
-				String setting = settingAt(words, i);
-				if (settings.contains(setting) && !(words.isWord(start, "SET") && safeValue(words, i))) {
+				if (matches.test(i)) {
 					return i;
 				}
-				if ("STATEMENT".equals(setting)) {
-					// MariaDB: SET STATEMENT a = 1, b = 2 FOR ...
+				if (words.isWord(i, "STATEMENT")) {
 					assignmentStart = true;
 					continue;
 				}
@@ -441,28 +451,10 @@ public final class QueryValidator {
 		if (wanted.isEmpty() || !words.isWord(start, "SET")) {
 			return -1;
 		}
-		int depth = 0;
-		boolean assignmentStart = true;
-		for (int i = start + 1; i < words.size(); i++) {
-			TokenType type = words.type(i);
-			if (assignmentStart) {
-				assignmentStart = false;
-				String found = transactionSettings ? assignedSetting(words, i) : assignmentScope(words, i);
-				if (found != null && wanted.contains(found)) {
-					return i;
-				}
-			}
-			if (type == TokenType.LEFT_PAREN) {
-				depth++;
-			}
-			else if (type == TokenType.RIGHT_PAREN) {
-				depth--;
-			}
-			else if (type == TokenType.COMMA && depth == 0) {
-				assignmentStart = true;
-			}
-		}
-		return -1;
+		return firstAssignment(words, start, i -> {
+			String found = transactionSettings ? assignedSetting(words, i) : assignmentScope(words, i);
+			return found != null && wanted.contains(found);
+		});
 	}
 
 	// the scope of an assignment: GLOBAL in "GLOBAL x = 1" and in "@@GLOBAL.x = 1"

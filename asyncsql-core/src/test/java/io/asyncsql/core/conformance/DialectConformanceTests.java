@@ -13,16 +13,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.BatchResult;
 import io.asyncsql.core.FetchMode;
+import io.asyncsql.core.IntegrityViolationException;
 import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryResult;
 import io.asyncsql.core.QueryTimeoutException;
 import io.asyncsql.core.QueryValidationException;
 import io.asyncsql.core.RetryConfig;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.TransactionStateException;
+import io.asyncsql.core.UniqueViolationException;
 import io.asyncsql.core.pool.ConnectionPools;
 import io.asyncsql.core.retry.TransientReason;
 import io.asyncsql.locking.ConflictResolution;
@@ -166,7 +167,7 @@ public abstract class DialectConformanceTests {
 		nulls.put("id", big);
 		nulls.put("owner", null);
 		assertThatThrownBy(() -> auto().execute("UPDATE accounts SET owner = :owner WHERE id = :id", nulls).block(WAIT))
-			.isInstanceOf(SqlExecutionException.class); // NOT NULL column: the server refuses, not the driver
+			.isInstanceOf(IntegrityViolationException.class); // NOT NULL column: the server refuses, not the driver
 		this.target.sql("ALTER TABLE archive ADD note varchar(20)");
 		try {
 			Map<String, Object> note = new HashMap<>();
@@ -248,7 +249,7 @@ public abstract class DialectConformanceTests {
 		SqlTransaction failing = manual.beginTransaction().block(WAIT);
 		failing.execute("UPDATE accounts SET balance = 1 WHERE id = 2").block(WAIT);
 		assertThatThrownBy(() -> failing.execute("INSERT INTO accounts (id, owner, balance, active, version) VALUES "
-				+ "(1, 'dup', 0, true, 1)").block(WAIT)).isInstanceOf(SqlExecutionException.class);
+				+ "(1, 'dup', 0, true, 1)").block(WAIT)).isInstanceOf(UniqueViolationException.class);
 		assertThat(failing.isActive()).isFalse();
 		assertThatThrownBy(() -> failing.commit().block(WAIT)).isInstanceOf(TransactionStateException.class);
 		assertThat((BigDecimal) this.target.scalar("SELECT balance FROM accounts WHERE id = 2")).isEqualByComparingTo("60");
@@ -287,7 +288,7 @@ public abstract class DialectConformanceTests {
 			.isEqualTo(new BatchResult(20, 3));
 		assertThatThrownBy(() -> auto().executeMany("INSERT INTO accounts (id, owner, balance, active, version) VALUES "
 				+ "(:id, 'b', 0, true, 1)", List.of(Map.of("id", 50), Map.of("id", 51), Map.of("id", 1))).block(WAIT))
-			.isInstanceOf(SqlExecutionException.class);
+			.isInstanceOf(UniqueViolationException.class);
 		assertThat(this.target.count("SELECT count(*) FROM accounts WHERE id IN (50, 51)")).isZero();
 	}
 

@@ -79,7 +79,7 @@ final class FuzzInput {
 
 	// pieces that break naive lexers: unbalanced quotes and comments, markers, casts, statement ends, odd characters
 	private static final String[] GARBAGE = { "'", "''", "\"", "`", "\\", "--", "/*", "*/", "/* :x */", "$$", "$q$",
-			"$1", "$2", "$99999", "?", "??", "?|", "::", ":", ":v", ":v:", "::int", ":1", ":_", ":\u00e9t\u00e9", ";",
+			"$1", "$2", "$99999", "$2147483648", "$99999999999999999999", "?", "??", "?|", "::", ":", ":v", ":v:", "::int", ":1", ":_", ":\u00e9t\u00e9", ";",
 			"; SELECT 1", "(", ")", ",", "E'", "U&'", "#", "//", "\u0000", "\ud800", "\udc00", "\ud83d\ude00",
 			"\u202e", "\u00a0", "\u2003", "\n", "\r\n", "\t", "NULL", "OR 1=1", "' OR 'a'='a", "UNION SELECT",
 			"pg_sleep(0)", "SLEEP(0)", "BEGIN", "COMMIT", "DROP TABLE other", "\\'", "N'x'", "x'00'", "0x", "1e999",

@@ -2,7 +2,9 @@ package io.asyncsql.core.fuzz;
 
 import java.util.Map;
 
-import io.asyncsql.core.SqlExecutionException;
+import io.asyncsql.core.IntegrityViolationException;
+import io.asyncsql.core.InvalidStatementException;
+import io.asyncsql.core.UniqueViolationException;
 import io.asyncsql.test.MariaDbSchema;
 import io.asyncsql.test.TestTarget;
 import org.junit.jupiter.api.Test;
@@ -33,13 +35,13 @@ class MariaDbPublicApiFuzzTests extends PublicApiFuzzTests {
 		// the driver sends values in the statement text, and the server quotes the text near the error
 		assertThatThrownBy(() -> auto().execute("SELECT name FROM fuzz_items WHERE name = :name LIMIT",
 				Map.of("name", "x" + SECRET)).block(WAIT))
-			.isInstanceOf(SqlExecutionException.class)
+			.isInstanceOf(InvalidStatementException.class)
 			.hasMessageContaining("SQLState 42000")
 			.hasMessageContaining("near '?' at line 1")
 			.hasMessageNotContaining(SECRET);
 		// a value cut short in the quote, where replacing the whole value cannot find it
 		assertThatThrownBy(() -> auto().execute("SELECT :doc AS d FROM", Map.of("doc", Map.of("k", SECRET + "x".repeat(200))))
-			.block(WAIT)).isInstanceOf(SqlExecutionException.class).hasMessageNotContaining(SECRET);
+			.block(WAIT)).isInstanceOf(InvalidStatementException.class).hasMessageNotContaining(SECRET);
 	}
 
 	@Test
@@ -49,12 +51,12 @@ class MariaDbPublicApiFuzzTests extends PublicApiFuzzTests {
 			auto().execute("INSERT INTO fuzz_unique (code, n) VALUES (:code, 1)", Map.of("code", "a" + SECRET)).block(WAIT);
 			assertThatThrownBy(() -> auto().execute("INSERT INTO fuzz_unique (code, n) VALUES (:code, 2)",
 					Map.of("code", "A" + SECRET)).block(WAIT)) // equal under the default collation
-				.isInstanceOf(SqlExecutionException.class)
+				.isInstanceOf(UniqueViolationException.class)
 				.hasMessageContaining("SQLState 23000")
 				.hasMessageNotContaining(SECRET);
 			assertThatThrownBy(() -> auto().execute("INSERT INTO fuzz_unique (code, n) VALUES ('b', :n)",
 					Map.of("n", SECRET)).block(WAIT))
-				.isInstanceOf(SqlExecutionException.class)
+				.isInstanceOf(IntegrityViolationException.class)
 				.hasMessageContaining("SQLState 22")
 				.hasMessageNotContaining(SECRET);
 		}

@@ -23,7 +23,6 @@ import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryValidationException;
 import io.asyncsql.core.RetryConfig;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.SqlOperations;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionMode;
@@ -52,10 +51,14 @@ import static org.awaitility.Awaitility.await;
  * Seeded random input through the public API of a node against a real database: random and mangled SQL, parameter
  * maps of every shape (nulls, null keys, nested maps, lists, NaN, extreme numbers and dates, lone surrogates, NUL,
  * multi-megabyte strings, 100,000-element lists, objects no database knows), fetch modes, fetch sizes and timeouts
- * in and out of range, through {@code execute}, {@code stream}, {@code executeMany} and both transaction APIs.
+ * in and out of range, through {@code execute}, {@code stream}, {@code executeMany}, both transaction APIs (with
+ * and without an isolation level) and the {@code OptimisticLockManager}'s reads and updates.
  * <p>
- * Every call must end within a bound and either succeed or fail with an {@link AsyncSqlException}; an
- * {@link IllegalArgumentException} or {@link NullPointerException} only where the javadoc says so. No failure
+ * Every call returns its publisher without throwing, whatever the SQL text or the values ({@code $2147483648}
+ * included), and ends within a bound, either succeeding or failing with an {@link AsyncSqlException}; an
+ * {@link IllegalArgumentException} or {@link NullPointerException} is thrown at the call only for what the javadoc
+ * names (null arguments, {@code FetchMode.MANY} without a fetch size), and the lock manager's refusal of a bad name
+ * is the publisher's {@link IllegalArgumentException}. No failure
  * message may quote a bound value, and a database failure must come from the database. After every batch no
  * connection is still acquired and the node still answers.
  * <p>
@@ -74,6 +77,13 @@ public abstract class PublicApiFuzzTests {
 	private static final int DEFAULT_ITERATIONS = 150;
 
 	private static final int BATCH = 25;
+
+	// the fuzz table has no version column: updates fail on the database, reads and names are what is tried
+	private static final io.asyncsql.locking.OptimisticLockManager LOCKS = new io.asyncsql.locking.OptimisticLockManager();
+
+	// what the lock manager documents as its publishers' errors: a bad name, a table without a version column
+	private static final java.util.function.Predicate<Throwable> LOCK_MISUSE = ex -> ex instanceof IllegalArgumentException
+			|| ex instanceof IllegalStateException && String.valueOf(ex.getMessage()).contains("version column");
 
 	private static final Pattern NAMED = Pattern.compile(":([A-Za-z_\\u00c0-\\uffff][A-Za-z0-9_\\u00c0-\\uffff]*)");
 
@@ -404,7 +414,7 @@ public abstract class PublicApiFuzzTests {
 							+ abbreviate(current.getMessage());
 				}
 			}
-			if (failure instanceof SqlExecutionException && !fromDatabase(failure)) {
+			if (failure instanceof AsyncSqlException known && known.sqlState() != null && !fromDatabase(failure)) {
 				this.finding = "an internal failure reported as a database failure: " + failure + " caused by "
 						+ trace(failure.getCause());
 			}
@@ -412,7 +422,7 @@ public abstract class PublicApiFuzzTests {
 		}
 
 		private Publisher<?> call(AsyncSqlNode node, boolean safe) {
-			int operation = this.in.random().nextInt(11);
+			int operation = this.in.random().nextInt(13);
 			String sql = this.in.sql(safe);
 			this.description = node.name() + " op " + operation + " sql " + abbreviate(sql);
 			return switch (operation) {
@@ -444,7 +454,28 @@ public abstract class PublicApiFuzzTests {
 							tx -> commit ? tx.commit() : tx.rollback(), (tx, error) -> tx.rollback(),
 							SqlTransaction::rollback);
 				}
+				case 10 -> {
+					// the isolation-level variants, with a step of garbage inside
+					List<Object> steps = steps(safe);
+					yield node.inTransaction(io.r2dbc.spi.IsolationLevel.READ_COMMITTED,
+							tx -> Flux.fromIterable(steps).concatMap(step -> run(tx, step)));
+				}
+				case 11 -> locking(node, sql);
 				default -> nulls(node, sql);
+			};
+		}
+
+		// the lock manager's entry points with random names and changes: a bad name is the Mono's error
+		private Publisher<?> locking(AsyncSqlNode node, String sql) {
+			String table = this.in.chance(50) ? "fuzz_items" : sql;
+			Map<String, Object> changes = this.in.chance(50) ? Map.of("name", "x") : params(sql);
+			return switch (this.in.random().nextInt(3)) {
+				case 0 -> LOCKS.readWithVersion(node, table, 1L).onErrorResume(LOCK_MISUSE,
+						ex -> Mono.empty());
+				case 1 -> LOCKS.updateWithVersion(node, table, 1L, changes, 1)
+					.onErrorResume(LOCK_MISUSE, ex -> Mono.empty());
+				default -> LOCKS.update(node, table, 1L, row -> changes)
+					.onErrorResume(LOCK_MISUSE, ex -> Mono.empty());
 			};
 		}
 

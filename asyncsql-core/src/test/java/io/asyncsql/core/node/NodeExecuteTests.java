@@ -8,11 +8,12 @@ import java.util.Map;
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.DatabaseType;
 import io.asyncsql.core.FetchMode;
+import io.asyncsql.core.IntegrityViolationException;
 import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryResult;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.TransactionMode;
+import io.asyncsql.core.UniqueViolationException;
 import io.asyncsql.test.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -216,13 +217,13 @@ class NodeExecuteTests {
 	void databaseErrorsCarryTheSqlStateButNotTheValues() {
 		assertThatThrownBy(() -> node().execute("INSERT INTO users (id, name) VALUES (:id, :name)",
 				Map.of("id", 1, "name", "duplicate-secret")).block(WAIT))
-			.isInstanceOfSatisfying(SqlExecutionException.class, ex -> {
+			.isInstanceOfSatisfying(UniqueViolationException.class, ex -> {
 				assertThat(ex.sqlState()).isEqualTo("23505");
 				assertThat(ex.nodeName()).isEqualTo("exec_auto");
 				assertThat(ex.getMessage()).doesNotContain("duplicate-secret");
 			});
 		assertThatThrownBy(() -> node().execute("SELECT CAST(:v AS integer)", Map.of("v", "not-a-number-secret")).block(WAIT))
-			.isInstanceOfSatisfying(SqlExecutionException.class, ex -> {
+			.isInstanceOfSatisfying(IntegrityViolationException.class, ex -> {
 				assertThat(ex.sqlState()).isEqualTo("22P02");
 				assertThat(ex.getMessage()).doesNotContain("not-a-number-secret");
 			});
@@ -231,7 +232,7 @@ class NodeExecuteTests {
 	@Test
 	void failedStatementInAutoModeChangesNothing() {
 		assertThatThrownBy(() -> node().execute("INSERT INTO users (id, name) VALUES (20, 'a'), (1, 'dup')").block(WAIT))
-			.isInstanceOf(SqlExecutionException.class);
+			.isInstanceOf(UniqueViolationException.class);
 		assertThat(schema.scalar("SELECT count(*) FROM users WHERE id = 20")).isEqualTo(0L);
 	}
 

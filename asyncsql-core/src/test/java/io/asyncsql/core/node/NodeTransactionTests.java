@@ -7,7 +7,7 @@ import java.util.Map;
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.CommitOutcomeUnknownException;
 import io.asyncsql.core.ConnectionFailureException;
-import io.asyncsql.core.SqlExecutionException;
+import io.asyncsql.core.IntegrityViolationException;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.TransactionStateException;
@@ -130,7 +130,7 @@ class NodeTransactionTests {
 		tx.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 2").block(WAIT);
 		// violates the CHECK constraint
 		assertThatThrownBy(() -> tx.execute("UPDATE accounts SET balance = balance - 1000 WHERE id = 1").block(WAIT))
-			.isInstanceOfSatisfying(SqlExecutionException.class, ex -> assertThat(ex.sqlState()).isEqualTo("23514"));
+			.isInstanceOfSatisfying(IntegrityViolationException.class, ex -> assertThat(ex.sqlState()).isEqualTo("23514"));
 		assertThat(tx.isActive()).isFalse();
 		assertThatThrownBy(() -> tx.commit().block(WAIT)).isInstanceOf(TransactionStateException.class)
 			.hasMessageContaining("failed statement");

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.asyncsql.core.AsyncSqlNode;
+import io.asyncsql.core.IntegrityViolationException;
 import io.asyncsql.core.QueryResult;
 import io.asyncsql.core.QueryValidationException;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.sql.SqlTemplate;
 import io.asyncsql.core.validation.QueryValidator;
 import io.asyncsql.core.validation.Violation;
@@ -181,7 +181,7 @@ class NodeValidationTests {
 			}
 			// as a bound value it reaches the server, which refuses it as text in its own words
 			assertThatThrownBy(() -> unvalidated.execute("SELECT :v AS v", Map.of("v", "a\0b")).block(WAIT))
-				.isInstanceOf(SqlExecutionException.class);
+				.isInstanceOf(IntegrityViolationException.class);
 		}
 	}
 

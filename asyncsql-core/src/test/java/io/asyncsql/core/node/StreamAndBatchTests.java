@@ -11,8 +11,8 @@ import io.asyncsql.core.BatchResult;
 import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryTimeoutException;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.TransactionMode;
+import io.asyncsql.core.UniqueViolationException;
 import io.asyncsql.test.PostgresSchema;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -138,7 +138,7 @@ class StreamAndBatchTests {
 	void autoModeBatchIsAllOrNothing() {
 		assertThatThrownBy(() -> auto.executeMany("INSERT INTO events (id, kind) VALUES (:id, 'x')",
 				List.of(Map.of("id", 1), Map.of("id", 2), Map.of("id", 1))).block(WAIT))
-			.isInstanceOf(SqlExecutionException.class);
+			.isInstanceOf(UniqueViolationException.class);
 		assertThat(schema.scalar("SELECT count(*) FROM events")).isEqualTo(0L);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(auto.pool().stats().acquired()).isZero());
 	}

@@ -13,8 +13,8 @@ import io.asyncsql.core.BatchResult;
 import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.PoolSettings;
 import io.asyncsql.core.QueryResult;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.TransactionMode;
+import io.asyncsql.core.UniqueViolationException;
 import io.asyncsql.test.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,7 +172,7 @@ class PositionalAndBatchTests {
 		schema.sql("TRUNCATE accounts", "INSERT INTO accounts (id) VALUES (-1)");
 		sets.set(9_999, Map.of("id", -1L, "note", "dup", "kind", "x"));
 		assertThatThrownBy(() -> auto.executeMany(sql, sets).block(WAIT))
-			.isInstanceOfSatisfying(SqlExecutionException.class, ex -> assertThat(ex.sqlState()).isEqualTo("23505"));
+			.isInstanceOfSatisfying(UniqueViolationException.class, ex -> assertThat(ex.sqlState()).isEqualTo("23505"));
 		assertThat(count("accounts")).isEqualTo(1L);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(auto.pool().stats().acquired()).isZero());
 	}
@@ -248,7 +248,7 @@ class PositionalAndBatchTests {
 	void autocommitBatchKeepsTheSetsBeforeAFailure() {
 		assertThatThrownBy(() -> none.executeMany("INSERT INTO accounts (id) VALUES (:id)",
 				List.of(Map.of("id", 1L), Map.of("id", 2L), Map.of("id", 1L), Map.of("id", 3L))).block(WAIT))
-			.isInstanceOf(SqlExecutionException.class);
+			.isInstanceOf(UniqueViolationException.class);
 		// NONE means autocommit: each set commits on its own, and the batch stops at the failing one
 		assertThat(schema.query("SELECT id FROM accounts ORDER BY id")).containsExactly(List.of(1L), List.of(2L));
 	}

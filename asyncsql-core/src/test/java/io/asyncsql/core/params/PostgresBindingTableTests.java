@@ -25,9 +25,9 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import io.asyncsql.core.AsyncSqlNode;
+import io.asyncsql.core.InvalidStatementException;
 import io.asyncsql.core.ParameterBindingException;
 import io.asyncsql.core.Query;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.test.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -251,7 +251,7 @@ class PostgresBindingTableTests {
 	@Test
 	void stringIntoAPostgresEnumNeedsTheEnumTypeAsHint() {
 		assertThatThrownBy(() -> node.execute("INSERT INTO vals (v_mood) VALUES (:m)", Map.of("m", "HAPPY")).block(WAIT))
-			.isInstanceOfSatisfying(SqlExecutionException.class, ex -> assertThat(ex.sqlState()).isEqualTo("42804"));
+			.isInstanceOfSatisfying(InvalidStatementException.class, ex -> assertThat(ex.sqlState()).isEqualTo("42804"));
 		node.execute(Query.of("INSERT INTO vals (v_mood) VALUES (:m)").param("m", "HAPPY")
 			.parameterTypes(Map.of("m", "mood"))).block(WAIT);
 		assertThat(schema.scalar("SELECT v_mood::text FROM vals")).isEqualTo("HAPPY");
@@ -529,7 +529,7 @@ class PostgresBindingTableTests {
 		params.put("name", null);
 		String sql = "SELECT id FROM users WHERE id >= :id AND (:name IS NULL OR name = :name) ORDER BY id";
 		assertThatThrownBy(() -> node.execute(sql, params).block(WAIT))
-			.isInstanceOfSatisfying(SqlExecutionException.class, ex -> assertThat(ex.sqlState()).startsWith("42P"))
+			.isInstanceOfSatisfying(InvalidStatementException.class, ex -> assertThat(ex.sqlState()).startsWith("42P"))
 			.hasMessageContaining("parameter :name a type hint");
 		assertThat(node.execute(Query.of(sql).params(params).parameterTypes(Map.of("name", "text"))).block(WAIT).rows())
 			.extracting(row -> row.get("id")).containsExactly(1L, 2L, BEYOND_INT);

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.asyncsql.core.AsyncSqlNode;
+import io.asyncsql.core.IntegrityViolationException;
 import io.asyncsql.core.PoolSettings;
 import io.asyncsql.core.Query;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.test.PostgresSchema;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -150,7 +150,7 @@ class StreamBackpressureTests {
 			.param("at", 5_000)
 			.fetchSize(FETCH_SIZE)))
 			.expectNextCount(4_999)
-			.expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(SqlExecutionException.class,
+			.expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(IntegrityViolationException.class,
 					ex -> assertThat(ex.sqlState()).isEqualTo("22012")))
 			.verify(WAIT);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(node.pool().stats().acquired()).isZero());

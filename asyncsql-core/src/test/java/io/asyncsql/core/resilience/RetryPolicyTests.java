@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.dao.DataAccessException;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -46,8 +47,8 @@ class RetryPolicyTests {
 				this.time);
 	}
 
-	private static AsyncSqlException translate(Throwable failure, int attempts) {
-		return (failure instanceof AsyncSqlException known) ? known
+	private static DataAccessException translate(Throwable failure, int attempts) {
+		return (failure instanceof AsyncSqlException && failure instanceof DataAccessException known) ? known
 				: new SqlExecutionException("failed: " + failure.getMessage(), "orders",
 						TransientFailureClassifier.sqlState(failure), attempts, failure);
 	}

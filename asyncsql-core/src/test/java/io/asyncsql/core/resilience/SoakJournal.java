@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.LongAdder;
 import io.asyncsql.core.AsyncSqlException;
 import io.asyncsql.core.CommitOutcomeUnknownException;
 import io.asyncsql.core.RetryExhaustedException;
-import io.asyncsql.core.SqlExecutionException;
 
 /**
  * What every worker of the soak was told, kept in preallocated arrays so that the bookkeeping itself does not grow
@@ -111,8 +110,8 @@ final class SoakJournal {
 		if (error instanceof RetryExhaustedException exhausted) {
 			kind += "(" + exhausted.reason().tag() + ")";
 		}
-		else if (error instanceof SqlExecutionException execution) {
-			kind += "(" + execution.sqlState() + ")";
+		else if (error instanceof AsyncSqlException known && known.sqlState() != null) {
+			kind += "(" + known.sqlState() + ")";
 		}
 		this.failures.computeIfAbsent(operation + ": " + kind, key -> new LongAdder()).increment();
 		if (!(error instanceof AsyncSqlException)) {

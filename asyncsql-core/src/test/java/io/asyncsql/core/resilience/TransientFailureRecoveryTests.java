@@ -20,8 +20,8 @@ import io.asyncsql.core.PoolSettings;
 import io.asyncsql.core.QueryResult;
 import io.asyncsql.core.RetryConfig;
 import io.asyncsql.core.RetryExhaustedException;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.SqlTransaction;
+import io.asyncsql.core.TransactionConflictException;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.TransactionStateException;
 import io.asyncsql.core.retry.TransientReason;
@@ -271,7 +271,7 @@ class TransientFailureRecoveryTests {
 			SqlTransaction tx = node.beginTransaction().block(WAIT);
 			tx.execute("UPDATE counters SET n = n + 1 WHERE id = 2").block(WAIT);
 			assertThatThrownBy(() -> tx.execute("UPDATE counters SET n = n + 1 WHERE id = 1").block(WAIT))
-				.isInstanceOfSatisfying(SqlExecutionException.class, ex -> {
+				.isInstanceOfSatisfying(TransactionConflictException.class, ex -> {
 					assertThat(ex.sqlState()).isEqualTo("55P03");
 					assertThat(ex.attempts()).isEqualTo(1);
 				});
@@ -292,7 +292,7 @@ class TransientFailureRecoveryTests {
 			Mono<QueryResult> work = node.execute("UPDATE counters SET n = n + 1 WHERE id = 2")
 				.then(node.execute("UPDATE counters SET n = n + 1 WHERE id = 1"));
 			assertThatThrownBy(() -> operator.transactional(work).block(WAIT))
-				.isInstanceOfSatisfying(SqlExecutionException.class, ex -> {
+				.isInstanceOfSatisfying(TransactionConflictException.class, ex -> {
 					assertThat(ex.sqlState()).isEqualTo("55P03");
 					assertThat(ex.attempts()).isEqualTo(1);
 				});

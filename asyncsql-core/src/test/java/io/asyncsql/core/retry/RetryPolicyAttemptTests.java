@@ -7,6 +7,7 @@ import io.asyncsql.core.AsyncSqlException;
 import io.asyncsql.core.CommitOutcomeUnknownException;
 import io.asyncsql.core.RetryConfig;
 import io.asyncsql.core.RetryExhaustedException;
+import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.metrics.NodeMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
@@ -42,9 +43,9 @@ class RetryPolicyAttemptTests {
 		return Mono.defer(() -> (this.subscriptions.incrementAndGet() <= failures) ? Mono.error(failure) : Mono.just("done"));
 	}
 
-	private static AsyncSqlException translated(Throwable failure, int attempts) {
-		return new AsyncSqlException("translated: " + failure.getClass().getSimpleName(), failure, "retrying", null,
-				attempts);
+	private static SqlExecutionException translated(Throwable failure, int attempts) {
+		return new SqlExecutionException("translated: " + failure.getClass().getSimpleName(), "retrying", null,
+				attempts, failure);
 	}
 
 	@Test

@@ -7,8 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.ConnectionSettings;
 import io.asyncsql.core.DatabaseType;
+import io.asyncsql.core.InvalidStatementException;
 import io.asyncsql.core.RetryConfig;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.metrics.NodeMetrics;
 import io.asyncsql.test.PostgresSchema;
 import io.micrometer.core.instrument.Counter;
@@ -96,7 +96,7 @@ class LeastPrivilegeTests {
 	void everyWriteIsRefusedOnceWithPermissionDenied(String sql) {
 		double retriesBefore = retries();
 
-		SqlExecutionException failure = catchThrowableOfType(SqlExecutionException.class,
+		InvalidStatementException failure = catchThrowableOfType(InvalidStatementException.class,
 				() -> node.execute(sql, Map.of("id", 1)).block(WAIT));
 
 		assertThat(failure).as("the write should have been refused").isNotNull();

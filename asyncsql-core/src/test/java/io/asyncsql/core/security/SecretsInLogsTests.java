@@ -12,7 +12,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
-import io.asyncsql.core.AsyncSqlException;
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.ConnectionFailureException;
 import io.asyncsql.core.ConnectionSettings;
@@ -142,7 +141,7 @@ class SecretsInLogsTests {
 	@Test
 	void aWrongScramPasswordIsRefusedWithoutShowingIt() {
 		String wrong = secret("scram");
-		AsyncSqlException failure = loginFails(node(login(SCRAM_ROLE, wrong)));
+		ConnectionFailureException failure = loginFails(node(login(SCRAM_ROLE, wrong)));
 		assertThat(failure.getMessage()).contains("password authentication failed").contains(SCRAM_ROLE);
 		assertNowhere(wrong, failure);
 	}
@@ -151,7 +150,7 @@ class SecretsInLogsTests {
 	void aWrongCleartextPasswordIsRefusedWithoutShowingIt() {
 		// sent as it is (inside TLS): the driver's own protocol logging is where it could show up
 		String wrong = secret("clear");
-		AsyncSqlException failure = loginFails(node(login(CLEARTEXT_ROLE, wrong)));
+		ConnectionFailureException failure = loginFails(node(login(CLEARTEXT_ROLE, wrong)));
 		assertThat(failure.getMessage()).contains("password authentication failed").contains(CLEARTEXT_ROLE);
 		assertNowhere(wrong, failure);
 	}
@@ -159,7 +158,7 @@ class SecretsInLogsTests {
 	@Test
 	void aWrongPasswordInTheUrlIsRefusedWithoutShowingIt() {
 		String wrong = secret("url");
-		AsyncSqlException failure = loginFails(node(ConnectionSettings.ofUrl(DatabaseType.POSTGRESQL,
+		ConnectionFailureException failure = loginFails(node(ConnectionSettings.ofUrl(DatabaseType.POSTGRESQL,
 				"r2dbc:postgresql://" + SCRAM_ROLE + ":" + wrong + "@127.0.0.1:" + server.port()
 						+ "/postgres?sslMode=require")));
 		assertThat(failure.getMessage()).contains("password authentication failed").contains("******");
@@ -174,7 +173,7 @@ class SecretsInLogsTests {
 		assertThat(new PasswordMessage(password).toString()).doesNotContain(password);
 	}
 
-	private AsyncSqlException loginFails(AsyncSqlNode node) {
+	private ConnectionFailureException loginFails(AsyncSqlNode node) {
 		ConnectionFailureException failure = catchThrowableOfType(ConnectionFailureException.class,
 				() -> node.execute("SELECT 1").block(WAIT));
 		assertThat(failure).as("the login should have been refused").isNotNull();

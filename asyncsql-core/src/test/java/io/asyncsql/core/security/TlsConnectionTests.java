@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.asyncsql.core.AsyncSqlException;
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.ConnectionFailureException;
 import io.asyncsql.core.ConnectionSettings;
@@ -96,8 +95,8 @@ class TlsConnectionTests {
 		return this.registry.find(NodeMetrics.RETRIES).counters().stream().mapToDouble(Counter::count).sum();
 	}
 
-	private AsyncSqlException failureOf(AsyncSqlNode node) {
-		AsyncSqlException failure = catchThrowableOfType(AsyncSqlException.class,
+	private ConnectionFailureException failureOf(AsyncSqlNode node) {
+		ConnectionFailureException failure = catchThrowableOfType(ConnectionFailureException.class,
 				() -> node.execute("SELECT 1").block(WAIT));
 		assertThat(failure).as("connecting should have failed").isNotNull();
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -145,7 +144,7 @@ class TlsConnectionTests {
 		AsyncSqlNode node = node("localhost", SslMode.VERIFY_FULL,
 				Map.of("sslRootCert", server.unrelatedCaCertificate().toString()));
 		long start = System.nanoTime();
-		AsyncSqlException failure = failureOf(node);
+		ConnectionFailureException failure = failureOf(node);
 		assertThat(failure).isInstanceOf(ConnectionFailureException.class);
 		assertThat(failure.getMessage()).containsIgnoringCase("certificate");
 		assertThat(failure.attempts()).isEqualTo(1);
@@ -157,7 +156,7 @@ class TlsConnectionTests {
 	void verifyFullWithAnAddressTheCertificateDoesNotNameFailsOnceWithAHostNameError() {
 		AsyncSqlNode node = node("127.0.0.1", SslMode.VERIFY_FULL,
 				Map.of("sslRootCert", server.caCertificate().toString()));
-		AsyncSqlException failure = failureOf(node);
+		ConnectionFailureException failure = failureOf(node);
 		assertThat(failure).isInstanceOf(ConnectionFailureException.class);
 		assertThat(failure.getMessage()).contains("127.0.0.1").containsIgnoringCase("host");
 		assertThat(failure.attempts()).isEqualTo(1);
@@ -167,7 +166,7 @@ class TlsConnectionTests {
 	@Test
 	void disableIsRefusedByTheServerOnceWithItsReason() {
 		AsyncSqlNode node = node("127.0.0.1", SslMode.DISABLE, Map.of());
-		AsyncSqlException failure = failureOf(node);
+		ConnectionFailureException failure = failureOf(node);
 		assertThat(failure).isInstanceOf(ConnectionFailureException.class);
 		assertThat(failure.sqlState()).isEqualTo("28000");
 		assertThat(failure.getMessage()).contains("no encryption");

@@ -3,13 +3,12 @@ package io.asyncsql.sample.web;
 import java.net.URI;
 import java.util.Set;
 
-import io.asyncsql.core.AsyncSqlException;
 import io.asyncsql.core.CommitOutcomeUnknownException;
 import io.asyncsql.core.ConnectionFailureException;
+import io.asyncsql.core.IntegrityViolationException;
 import io.asyncsql.core.PoolExhaustedException;
 import io.asyncsql.core.QueryTimeoutException;
 import io.asyncsql.core.RetryExhaustedException;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.retry.TransientReason;
 import io.asyncsql.locking.OptimisticLockConflictException;
 import io.asyncsql.sample.ledger.AccountNotFoundException;
@@ -25,6 +24,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -142,7 +142,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler({ ConnectionFailureException.class, PoolExhaustedException.class, QueryTimeoutException.class })
-	ResponseEntity<ProblemDetail> databaseUnavailable(AsyncSqlException ex, ServerWebExchange exchange) {
+	ResponseEntity<ProblemDetail> databaseUnavailable(DataAccessException ex, ServerWebExchange exchange) {
 		String reason = (ex instanceof PoolExhaustedException) ? TransientReason.POOL_EXHAUSTED.tag()
 				: (ex instanceof QueryTimeoutException) ? "timeout" : TransientReason.CONNECTION.tag();
 		return unavailable(ex, reason, exchange);
@@ -165,7 +165,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ProblemDetail> sqlFailure(SqlExecutionException ex, ServerWebExchange exchange) {
+	ResponseEntity<ProblemDetail> integrityViolation(IntegrityViolationException ex, ServerWebExchange exchange) {
 		String state = (ex.sqlState() != null) ? ex.sqlState() : "";
 		// a balance beyond numeric(19,2) is 22003 on PostgreSQL, 22001 on H2;
 		// a CHECK such as balance >= 0 failing is 23514 on PostgreSQL, 23513 on H2
