@@ -93,13 +93,13 @@ public final class OptimisticLockManager {
 	 * @param changes the new column values
 	 * @param expectedVersion the version the caller read
 	 * @return the outcome; a conflict is a result, not an error (see {@link LockResult#orThrow()}); fails with an
-	 * {@link IllegalArgumentException} when a name is not a valid identifier or the change touches the id or version
-	 * column
+	 * {@link IllegalArgumentException} when a name is not a valid identifier, there are no changes, or a change
+	 * touches the id or version column
 	 */
 	public Mono<LockResult> updateWithVersion(AsyncSqlNode node, String table, Object id, Map<String, ?> changes,
 			long expectedVersion) {
-		return updateWithVersion(node, new VersionedUpdate(table, id, changes, expectedVersion, null, null, Map.of(),
-				null, null, null));
+		return Mono.defer(() -> updateWithVersion(node, new VersionedUpdate(table, id, changes, expectedVersion, null,
+				null, Map.of(), null, null, null)));
 	}
 
 	/**

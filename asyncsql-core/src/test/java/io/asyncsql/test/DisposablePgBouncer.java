@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +76,7 @@ public final class DisposablePgBouncer implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not create a temporary directory", ex);
 		}
-		int port = freePort();
+		int port = DisposablePostgres.freePort();
 		boolean asPostgresUser = "root".equals(System.getProperty("user.name"));
 		try {
 			writeConfiguration(directory, port, server, aliases);
@@ -112,7 +110,7 @@ public final class DisposablePgBouncer implements AutoCloseable {
 			return bouncer;
 		}
 		catch (IOException ex) {
-			deleteTree(directory);
+			DisposablePostgres.deleteTree(directory);
 			throw new UncheckedIOException("could not start " + binary, ex);
 		}
 	}
@@ -169,7 +167,7 @@ public final class DisposablePgBouncer implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		finally {
-			deleteTree(this.directory);
+			DisposablePostgres.deleteTree(this.directory);
 		}
 	}
 
@@ -257,29 +255,6 @@ public final class DisposablePgBouncer implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			return false;
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("no free port on 127.0.0.1", ex);
-		}
-	}
-
-	private static void deleteTree(Path root) {
-		if (!Files.exists(root)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(root)) {
-			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
-			}
-		}
-		catch (IOException ex) {
-			// a leftover directory in the temp directory is harmless
 		}
 	}
 

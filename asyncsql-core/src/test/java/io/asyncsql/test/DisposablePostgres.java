@@ -232,7 +232,8 @@ public final class DisposablePostgres extends TestTarget {
 		}
 	}
 
-	private static void deleteTree(Path root) {
+	// shared with DisposablePgBouncer
+	static void deleteTree(Path root) {
 		if (!Files.exists(root)) {
 			return;
 		}
@@ -361,7 +362,7 @@ public final class DisposablePostgres extends TestTarget {
 		return Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl"));
 	}
 
-	private static int freePort() {
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}

@@ -2,9 +2,7 @@ package io.asyncsql.test;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.asyncsql.core.ConnectionSettings;
 import io.asyncsql.core.DatabaseType;
@@ -52,8 +50,7 @@ public final class PgBouncerSchema extends TestTarget {
 	 * @return the schema
 	 */
 	public static PgBouncerSchema create(String prefix, Pooler pooler) {
-		String name = ("t_" + prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL))
-			.toLowerCase(Locale.ROOT);
+		String name = PostgresSchema.freshName(prefix);
 		TestDatabase server = TestDatabases.postgres();
 		PgBouncerSchema schema = new PgBouncerSchema(server, name, pooler);
 		schema.sql("CREATE SCHEMA " + name);

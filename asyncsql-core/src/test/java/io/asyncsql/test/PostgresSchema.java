@@ -42,11 +42,20 @@ public final class PostgresSchema extends TestTarget {
 	 * @return the schema
 	 */
 	public static PostgresSchema create(TestDatabase database, String prefix) {
-		String name = ("t_" + prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL))
-			.toLowerCase(Locale.ROOT);
+		String name = freshName(prefix);
 		PostgresSchema schema = new PostgresSchema(database, name);
 		schema.sql("CREATE SCHEMA " + name);
 		return schema;
+	}
+
+	/**
+	 * A schema name no other test uses.
+	 * @param prefix a readable prefix
+	 * @return {@code t_<prefix>_<random hex>}, lower case
+	 */
+	static String freshName(String prefix) {
+		return ("t_" + prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL))
+			.toLowerCase(Locale.ROOT);
 	}
 
 	@Override

@@ -21,7 +21,6 @@ import io.asyncsql.core.Query;
 import io.asyncsql.core.QueryResult;
 import io.asyncsql.core.QueryTimeoutException;
 import io.asyncsql.core.QueryValidationException;
-import io.asyncsql.core.SqlExecutionException;
 import io.asyncsql.core.SqlTransaction;
 import io.asyncsql.core.TransactionMode;
 import io.asyncsql.core.dialect.Dialect;
@@ -524,9 +523,9 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	}
 
 	// a failure of the library's own preparation still reaches the caller as a library error, and reactively
-	private SqlExecutionException unprepared(RuntimeException failure) {
-		return new SqlExecutionException("Node '" + this.name + "' could not prepare the statement ("
-				+ failure.getClass().getName() + ")", this.name, null, 0, failure);
+	private ParameterBindingException unprepared(RuntimeException failure) {
+		return new ParameterBindingException("Node '" + this.name + "' could not prepare the statement ("
+				+ failure.getClass().getName() + ")", this.name, null, failure);
 	}
 
 	private PreparedCall prepareChecked(Query query) {

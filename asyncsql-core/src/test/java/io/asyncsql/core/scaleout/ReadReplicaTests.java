@@ -52,6 +52,7 @@ class ReadReplicaTests {
 			.setting("recovery_min_apply_delay = '100ms'")
 			.start();
 		this.primary.sql("CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL)");
+		await().atMost(WAIT).until(() -> this.standby.count("SELECT count(*) FROM pg_class WHERE relname = 'items'") == 1);
 		this.primaryPort = String.valueOf(this.primary.port());
 		this.standbyPort = String.valueOf(this.standby.port());
 	}
