@@ -81,6 +81,13 @@ public final class NodeTransaction implements SqlTransaction {
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
+	// guards inFlight, drained and every change away from ACTIVE
+	private final Object admission = new Object();
+
+	private int inFlight;
+
+	private Sinks.@Nullable Empty<Void> drained;
+
 	private final Scheduler timer;
 
 	private final Disposable timeoutTask;
@@ -128,22 +135,22 @@ public final class NodeTransaction implements SqlTransaction {
 	@Override
 	public Mono<QueryResult> execute(Query query) {
 		return Mono.defer(() -> {
-			TransactionStateException inactive = checkActive("execute a statement");
+			TransactionStateException inactive = admit("execute a statement");
 			if (inactive != null) {
 				return Mono.error(inactive);
 			}
-			return this.operations.execute(this.connection, query).onErrorResume(this::failed);
+			return finishing(this.operations.execute(this.connection, query)).onErrorResume(this::failed);
 		}).contextWrite(this::publish);
 	}
 
 	@Override
 	public Flux<Map<String, @Nullable Object>> stream(Query query) {
 		return Flux.defer(() -> {
-			TransactionStateException inactive = checkActive("stream a query");
+			TransactionStateException inactive = admit("stream a query");
 			if (inactive != null) {
 				return Flux.error(inactive);
 			}
-			return this.operations.stream(this.connection, query)
+			return finishing(this.operations.stream(this.connection, query))
 				.onErrorResume(error -> this.<Map<String, @Nullable Object>>failed(error).flux());
 		}).contextWrite(this::publish);
 	}
@@ -151,11 +158,11 @@ public final class NodeTransaction implements SqlTransaction {
 	@Override
 	public Mono<BatchResult> executeMany(String sql, List<? extends Map<String, ?>> paramSets) {
 		return Mono.defer(() -> {
-			TransactionStateException inactive = checkActive("execute a batch");
+			TransactionStateException inactive = admit("execute a batch");
 			if (inactive != null) {
 				return Mono.error(inactive);
 			}
-			return this.operations.executeMany(this.connection, sql, paramSets).onErrorResume(this::failed);
+			return finishing(this.operations.executeMany(this.connection, sql, paramSets)).onErrorResume(this::failed);
 		}).contextWrite(this::publish);
 	}
 
@@ -163,12 +170,12 @@ public final class NodeTransaction implements SqlTransaction {
 	public <T> Flux<T> within(Publisher<T> work) {
 		Objects.requireNonNull(work, "work must not be null");
 		return Flux.defer(() -> {
-			TransactionStateException inactive = checkActive("run work in it");
+			TransactionStateException inactive = admit("run work in it");
 			if (inactive != null) {
 				return Flux.error(inactive);
 			}
 			// a statement the database refused may have aborted the transaction, as a node statement would have
-			return Flux.from(work).onErrorResume(error -> isDatabaseFailure(error) ? this.<T>failed(error).flux()
+			return finishing(Flux.from(work)).onErrorResume(error -> isDatabaseFailure(error) ? this.<T>failed(error).flux()
 					: Flux.error(error));
 		}).contextWrite(context -> publish(ActiveTransactions.publish(context, this.pool, this)));
 	}
@@ -176,7 +183,7 @@ public final class NodeTransaction implements SqlTransaction {
 	@Override
 	public Mono<Void> commit() {
 		return Mono.defer(() -> {
-			if (!this.state.compareAndSet(State.ACTIVE, State.ENDING)) {
+			if (!end(State.ENDING)) {
 				return Mono.error(stateError("commit"));
 			}
 			if (this.springHolder.isRollbackOnly()) {
@@ -187,7 +194,8 @@ public final class NodeTransaction implements SqlTransaction {
 			}
 			// a connection already closed (a statement cancelled in flight discards it) never got the COMMIT: the
 			// server rolled the transaction back, and saying "outcome unknown" would be wrong
-			return Mono.from(this.connection.validate(ValidationDepth.LOCAL))
+			return statementsFinished()
+				.then(Mono.defer(() -> Mono.from(this.connection.validate(ValidationDepth.LOCAL))))
 				.onErrorReturn(false)
 				.flatMap(open -> open
 						? ControlStatements.bounded(this.connection, this.connection.commitTransaction(), "COMMIT",
@@ -216,7 +224,7 @@ public final class NodeTransaction implements SqlTransaction {
 					|| current == State.ENDING) {
 				return Mono.empty();
 			}
-			if (!this.state.compareAndSet(State.ACTIVE, State.ENDING)) {
+			if (!end(State.ENDING)) {
 				return (this.state.get() == State.ENDING) ? Mono.empty() : Mono.error(stateError("roll back"));
 			}
 			return rollbackAndRelease(State.ROLLED_BACK).doOnCancel(this::releaseQuietly);
@@ -272,7 +280,7 @@ public final class NodeTransaction implements SqlTransaction {
 		if (error instanceof QueryValidationException || error instanceof ParameterBindingException) {
 			return Mono.error(error);
 		}
-		if (this.state.compareAndSet(State.ACTIVE, State.FAILED)) {
+		if (end(State.FAILED)) {
 			// the caller may cancel while the rollback runs: the connection must go back all the same
 			return rollbackAndRelease(State.FAILED).doOnCancel(this::releaseQuietly).then(Mono.error(error));
 		}
@@ -292,7 +300,7 @@ public final class NodeTransaction implements SqlTransaction {
 	}
 
 	private void expire(Duration timeout) {
-		if (this.state.compareAndSet(State.ACTIVE, State.TIMED_OUT)) {
+		if (end(State.TIMED_OUT)) {
 			logger.warn("Node '{}': transaction still open after its transaction-timeout of {}; rolling it back and "
 					+ "returning its connection", this.node, timeout);
 			rollbackAndRelease(State.TIMED_OUT).subscribe(null,
@@ -303,8 +311,8 @@ public final class NodeTransaction implements SqlTransaction {
 	private Mono<Void> rollbackAndRelease(State end) {
 		// deferred: a connection already closed by the pool fails on the call itself; one that does not answer is
 		// dropped, and the server rolls back when the session ends
-		return ControlStatements.bounded(this.connection, Mono.defer(() -> Mono.from(this.connection.rollbackTransaction())),
-				"ROLLBACK", ROLLBACK_WAIT, this.timer)
+		return statementsFinished().then(ControlStatements.bounded(this.connection,
+				Mono.defer(() -> Mono.from(this.connection.rollbackTransaction())), "ROLLBACK", ROLLBACK_WAIT, this.timer))
 			.onErrorResume(error -> {
 				// the pool rolls back again or discards the connection on release
 				logger.debug("Node '{}': rollback failed: {}", this.node, error.toString());
@@ -340,6 +348,91 @@ public final class NodeTransaction implements SqlTransaction {
 
 	private void releaseQuietly() {
 		release().subscribe(null, error -> logger.debug("Release failed: {}", error.toString()));
+	}
+
+	/**
+	 * Lets a statement onto the connection while the transaction is active; admission and the start of an ending
+	 * exclude each other, so a statement is either refused or counted before {@code COMMIT}/{@code ROLLBACK} waits.
+	 */
+	private @Nullable TransactionStateException admit(String action) {
+		synchronized (this.admission) {
+			if (this.state.get() != State.ACTIVE) {
+				return stateError(action);
+			}
+			this.inFlight++;
+			return null;
+		}
+	}
+
+	/** Ends the transaction's active phase; from now on no statement is admitted. */
+	private boolean end(State next) {
+		synchronized (this.admission) {
+			return this.state.compareAndSet(State.ACTIVE, next);
+		}
+	}
+
+	// counted as finished on its first terminal signal or cancel, before a failure reaches failed(): a statement
+	// that fails rolls the transaction back itself, and must not wait for its own end
+	private <T> Mono<T> finishing(Mono<T> statement) {
+		return Mono.defer(() -> {
+			AtomicBoolean done = new AtomicBoolean();
+			Runnable finished = () -> finished(done);
+			return statement.doOnSuccess(value -> finished.run())
+				.doOnError(error -> finished.run())
+				.doOnCancel(finished);
+		});
+	}
+
+	private <T> Flux<T> finishing(Flux<T> statement) {
+		return Flux.defer(() -> {
+			AtomicBoolean done = new AtomicBoolean();
+			Runnable finished = () -> finished(done);
+			return statement.doOnTerminate(finished).doOnCancel(finished);
+		});
+	}
+
+	private void finished(AtomicBoolean done) {
+		if (!done.compareAndSet(false, true)) {
+			return;
+		}
+		Sinks.Empty<Void> waiting = null;
+		synchronized (this.admission) {
+			this.inFlight--;
+			if (this.inFlight == 0) {
+				waiting = this.drained;
+				this.drained = null;
+			}
+		}
+		if (waiting != null) {
+			waiting.tryEmitEmpty();
+		}
+	}
+
+	/**
+	 * Completes once the statements admitted before the ending have finished (a cancelled one closes the
+	 * connection, so what follows fails harmlessly); after {@link #ROLLBACK_WAIT} the ending goes ahead, since a
+	 * statement running that long has long reached the connection ahead of it.
+	 */
+	private Mono<Void> statementsFinished() {
+		return Mono.defer(() -> {
+			Sinks.Empty<Void> waiting;
+			synchronized (this.admission) {
+				if (this.inFlight == 0) {
+					return Mono.empty();
+				}
+				if (this.drained == null) {
+					this.drained = Sinks.empty();
+				}
+				waiting = this.drained;
+			}
+			return waiting.asMono()
+				.timeout(ROLLBACK_WAIT, this.timer)
+				.onErrorResume(error -> {
+					logger.debug("Node '{}': statements still running after {}; ending the transaction anyway",
+							this.node, ROLLBACK_WAIT);
+					return Mono.empty();
+				});
+		});
 	}
 
 	private @Nullable TransactionStateException checkActive(String action) {
