@@ -343,8 +343,8 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 		return timed(first, Mono.deferContextual(context -> {
 			Connection joined = joinedConnection(context);
 			if (joined != null) {
-				return this.timeouts.guard(joined, first.timeout(), this.runner.batch(joined, sets))
-					.onErrorMap(failure -> translateInTransaction(failure, first));
+				return writingInTransaction(first, this.timeouts.guard(joined, first.timeout(),
+						this.runner.batch(joined, sets)).onErrorMap(failure -> translateInTransaction(failure, first)));
 			}
 			Mono<Long> attempt = withOwnConnection(this.pool, c -> {
 				Mono<Long> batch = this.timeouts.guard(c, first.timeout(), this.runner.batch(c, sets));
@@ -445,7 +445,8 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				this.timer)
 			.then(Mono.deferContextual(context -> Mono.just(new NodeTransaction(this.name, this.pool, this.onConnection,
 					connection, this.metrics, this.settings.transactionTimeout(), controlWait(), this.timer, this::commitFailure,
-					this.observations.isNoop() ? null : this.observations.startTransaction(context)))))
+					this.observations.isNoop() ? null : this.observations.startTransaction(context),
+					commit -> writing(this.replicas, commit)))))
 			.onErrorResume(failure -> Mono.from(connection.close())
 				.onErrorResume(ignored -> Mono.empty())
 				.then(Mono.error(AttemptFailure.of(Phase.EXECUTE, failure))))
@@ -669,8 +670,28 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 	}
 
 	private Mono<QueryResult> onConnection(Connection connection, PreparedCall call) {
-		return this.timeouts.guard(connection, call.timeout(), this.runner.query(connection, call))
-			.onErrorMap(failure -> translateInTransaction(failure, call));
+		return writingInTransaction(call, this.timeouts.guard(connection, call.timeout(), this.runner.query(connection, call))
+			.onErrorMap(failure -> translateInTransaction(failure, call)));
+	}
+
+	// A write in a transaction becomes visible at COMMIT. A node's own transaction counts its commit as a write; in a
+	// Spring-managed one the write stays in flight until the transaction has ended, or, where Spring does not
+	// synchronize, counts when the statement ends (and so is counted twice within the node's own transactions).
+	private <T> Mono<T> writingInTransaction(PreparedCall call, Mono<T> work) {
+		ReplicaSet replicas = this.replicas;
+		if (replicas == null || call.bound().template().readOnly()) {
+			return work;
+		}
+		return Mono.deferContextual(context -> {
+			if (context.hasKey(this.pool.transactionKey())) {
+				return work;
+			}
+			replicas.writeStarted();
+			if (ActiveTransactions.afterSpringCompletion(context, replicas::writeEnded)) {
+				return work;
+			}
+			return work.doFinally(signal -> replicas.writeEnded());
+		});
 	}
 
 	// Inside a transaction nothing is committed before COMMIT, so a statement that failed in any way, even one
@@ -772,8 +793,8 @@ public final class DefaultAsyncSqlNode implements AsyncSqlNode {
 				return Mono.error(ex);
 			}
 			PreparedCall first = new PreparedCall(sets.get(0), FetchMode.ALL, 0, DefaultAsyncSqlNode.this.settings.timeout());
-			return timed(first, DefaultAsyncSqlNode.this.timeouts.guard(connection, first.timeout(),
-					DefaultAsyncSqlNode.this.runner.batch(connection, sets)))
+			return timed(first, writingInTransaction(first, DefaultAsyncSqlNode.this.timeouts.guard(connection,
+					first.timeout(), DefaultAsyncSqlNode.this.runner.batch(connection, sets))))
 				.onErrorMap(failure -> translateInTransaction(failure, first))
 				.map(total -> new BatchResult(total, paramSets.size()));
 		}

@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.connection.ConnectionHolder;
 import org.springframework.transaction.reactive.TransactionContext;
 import org.springframework.transaction.reactive.TransactionContextManager;
+import org.springframework.transaction.reactive.TransactionSynchronization;
 import org.springframework.transaction.reactive.TransactionSynchronizationManager;
+import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -52,6 +54,31 @@ public final class ActiveTransactions {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Runs a callback once the Spring-managed transaction of a context has ended (committed or rolled back).
+	 * @param context the subscriber's context
+	 * @param callback what to run, exactly once when this returns {@code true}
+	 * @return whether a Spring transaction with synchronization active took the callback; {@code false} when
+	 * there is none and the callback will not run
+	 */
+	public static boolean afterSpringCompletion(ContextView context, Runnable callback) {
+		if (!context.hasKey(TransactionContext.class)) {
+			return false;
+		}
+		TransactionSynchronizationManager synchronization = new TransactionSynchronizationManager(
+				context.get(TransactionContext.class));
+		if (!synchronization.isSynchronizationActive()) {
+			return false;
+		}
+		synchronization.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public Mono<Void> afterCompletion(int status) {
+				return Mono.fromRunnable(callback);
+			}
+		});
+		return true;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import io.asyncsql.core.BatchResult;
 import io.asyncsql.core.ConnectionFailureException;
@@ -101,6 +102,8 @@ public final class NodeTransaction implements SqlTransaction {
 	// what Spring's DatabaseClient and R2dbcTransactionManager find for the pool while the transaction runs
 	private final ConnectionHolder springHolder;
 
+	private final UnaryOperator<Mono<Void>> committing;
+
 	/**
 	 * Wraps a connection on which {@code BEGIN} has succeeded.
 	 * @param node the node name
@@ -115,10 +118,14 @@ public final class NodeTransaction implements SqlTransaction {
 	 * @param commitFailure translates a failed COMMIT (a broken connection means an unknown outcome)
 	 * @param observation the started {@code asyncsql.transaction} observation, parent of the statements run in the
 	 * transaction and stopped when it ends, or {@code null}
+	 * @param committing wraps the {@code COMMIT}, which is when the transaction's writes become visible (the node
+	 * counts it as a write for read-your-writes)
 	 */
 	public NodeTransaction(String node, SharedPool pool, ConnectionBoundOperations operations, Connection connection,
 			NodeMetrics metrics, Duration timeout, Duration commitWait, Scheduler timer,
-			Function<Throwable, ? extends DataAccessException> commitFailure, @Nullable Observation observation) {
+			Function<Throwable, ? extends DataAccessException> commitFailure, @Nullable Observation observation,
+			UnaryOperator<Mono<Void>> committing) {
+		this.committing = committing;
 		this.node = node;
 		this.pool = pool;
 		this.operations = operations;
@@ -195,12 +202,13 @@ public final class NodeTransaction implements SqlTransaction {
 			// a connection already closed (a statement cancelled in flight discards it) never got the COMMIT: the
 			// server rolled the transaction back, and saying "outcome unknown" would be wrong
 			// statements admitted before the commit began finish first: none may reach the connection after COMMIT
-			return statementsFinished().then(Mono.defer(() -> Mono.from(this.connection.validate(ValidationDepth.LOCAL))))
+			return this.committing.apply(statementsFinished()
+				.then(Mono.defer(() -> Mono.from(this.connection.validate(ValidationDepth.LOCAL))))
 				.onErrorReturn(false)
 				.flatMap(open -> open
 						? ControlStatements.bounded(this.connection, this.connection.commitTransaction(), "COMMIT",
 								this.commitWait, this.timer).onErrorMap(this.commitFailure::apply)
-						: Mono.error(closedBeforeCommit()))
+						: Mono.error(closedBeforeCommit())))
 				.then(Mono.defer(() -> {
 					this.state.set(State.COMMITTED);
 					this.metrics.recordTransaction(true);

@@ -3,6 +3,7 @@ package io.asyncsql.core.scaleout;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import io.asyncsql.core.AsyncSqlNode;
 import io.asyncsql.core.ConnectionSettings;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  * standby applying WAL 100 ms late ({@code recovery_min_apply_delay}), so it is always a little behind: reads go
  * to the replica while it is within the lag bound, everything else to the primary; a replica whose replay is paused
  * or that is stopped is skipped and taken back once a probe finds it fit; with read-your-writes no read after the
- * node's own write is stale.
+ * node's own write is stale, also when the write is a transaction its caller commits or a Spring-managed one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReadReplicaTests {
@@ -200,6 +204,58 @@ class ReadReplicaTests {
 			assertThat(carelessStale).as("the replica really is behind").isPositive();
 			assertThat(onReplica).isGreaterThanOrEqualTo(rounds / 250);
 			assertThat(heldBack).isGreaterThanOrEqualTo(rounds - onReplica);
+		}
+		finally {
+			pools.close();
+		}
+	}
+
+
+	@Test
+	void readYourWritesCoversATransactionCommittedByItsCaller() {
+		assertNoStaleReadAfter("begun", (node, id) -> node.beginTransaction()
+			.flatMap(transaction -> transaction.execute("INSERT INTO items (id, name) VALUES (:id, 'begun')",
+					Map.of("id", id)).then(transaction.commit())));
+	}
+
+	@Test
+	void readYourWritesCoversNodeWritesInASpringManagedTransaction() {
+		assertNoStaleReadAfter("spring", (node, id) -> TransactionalOperator
+			.create(new R2dbcTransactionManager(node.pool().connectionFactory()))
+			.transactional(node.execute("INSERT INTO items (id, name) VALUES (:id, 'spring')", Map.of("id", id))
+				.then(node.execute("UPDATE items SET name = 'spring, updated' WHERE id = :id", Map.of("id", id))))
+			.then());
+	}
+
+	// each write is read back at once through the node; a replica replaying 100 ms late would answer 0
+	private void assertNoStaleReadAfter(String name, BiFunction<AsyncSqlNode, Integer, Mono<?>> write) {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		ConnectionPools pools = new ConnectionPools();
+		try (AsyncSqlNode node = AsyncSqlNode.builder(node(name).readYourWrites(true).build()).pools(pools)
+			.meterRegistry(meters).build()) {
+			await().atMost(WAIT).until(() -> replica(node).serving());
+			int rounds = 300;
+			int stale = 0;
+			for (int id = 1; id <= rounds; id++) {
+				write.apply(node, id).block(WAIT);
+				long seen = (Long) node.execute("SELECT count(*) AS n FROM items WHERE id = :id", Map.of("id", id))
+					.block(WAIT).one().get("n");
+				if (seen != 1) {
+					stale++;
+				}
+			}
+			// the read after the last write still reaches the replica once it has replayed it
+			double before = routed(meters, name, "replica", "read");
+			await().atMost(WAIT).until(() -> {
+				node.execute("SELECT count(*) AS n FROM items WHERE id = 1").block(WAIT);
+				return routed(meters, name, "replica", "read") > before;
+			});
+			double heldBack = routed(meters, name, "primary", "read_your_writes");
+			System.out.printf("read-your-writes (%s): %d transactions, each read at once; stale reads %d, held back to "
+					+ "the primary %.0f%n", name, rounds, stale, heldBack);
+			assertThat(stale).isZero();
+			assertThat(heldBack).as("reads right after a commit are held back from the lagging replica")
+				.isGreaterThanOrEqualTo(rounds * 0.9);
 		}
 		finally {
 			pools.close();
